@@ -1,0 +1,38 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+// Layering (see docs/ARCHITECTURE.md): NetaioWire is pure codec code with no I/O and no
+// dependency but zlib, so its fuzzers link only what they test. Plugins add crypto.
+let package = Package(
+    name: "netaio-swift",
+    platforms: [.macOS(.v13)],
+    products: [
+        .library(name: "NetaioWire", targets: ["NetaioWire"]),
+        .library(name: "NetaioPlugins", targets: ["NetaioPlugins"]),
+        .executable(name: "netaio-bench", targets: ["NetaioBench"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+    ],
+    targets: [
+        .systemLibrary(
+            name: "CZlib", pkgConfig: "zlib",
+            providers: [.apt(["zlib1g-dev"])]),
+        .systemLibrary(
+            name: "CSodium", pkgConfig: "libsodium",
+            providers: [.apt(["libsodium-dev"])]),
+        .target(name: "NetaioWire", dependencies: ["CZlib"]),
+        .target(
+            name: "NetaioPlugins",
+            dependencies: [
+                "NetaioWire", "CSodium",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]),
+        .executableTarget(name: "NetaioBench", dependencies: ["NetaioWire", "NetaioPlugins"]),
+        .testTarget(
+            name: "NetaioWireTests", dependencies: ["NetaioWire"],
+            exclude: []),
+        .testTarget(
+            name: "NetaioPluginsTests", dependencies: ["NetaioPlugins", "NetaioWire", "CSodium"]),
+    ]
+)
