@@ -1,0 +1,2 @@
+import NetaioWire
+print("netaio-bench: see scripts/bench-codec")

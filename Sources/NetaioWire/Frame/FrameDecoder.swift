@@ -1,0 +1,64 @@
+/// Reads frames the way netaio's TCP and UDP readers do: the header's length fields
+/// delimit the auth and body blocks. The checksum is reported, not enforced, because the
+/// node decides what a checksum failure means (an error reply, §6.2).
+public struct FrameDecoder: Sendable {
+    public var types: MessageTypeSet
+    public var maxDepth: Int
+
+    public init(types: MessageTypeSet = .standard, maxDepth: Int = 64) {
+        self.types = types
+        self.maxDepth = maxDepth
+    }
+
+    /// A decoded frame and what the reader learned about it.
+    public struct DecodedFrame: Equatable, Sendable {
+        public let header: Header
+        public let message: Message
+        /// Whether the header's CRC-32 matches the body block as received.
+        public let checksumMatches: Bool
+        /// Bytes the frame occupied (9 + auth length + body length).
+        public let length: Int
+
+        /// netaio's `Message.check()`, as a typed error.
+        public func check() throws(WireError) {
+            if !checksumMatches { throw .checksumMismatch(header: header.checksum, computed: message.body.checksum) }
+        }
+    }
+
+    /// The total length of the frame whose header starts `bytes`, or nil with fewer
+    /// than 9 bytes. Lets a stream reader wait for a whole frame before decoding.
+    public static func frameLength(header bytes: some Collection<UInt8>) -> Int? {
+        guard bytes.count >= Header.size else { return nil }
+        var it = bytes.makeIterator()
+        var b = [UInt8]()
+        b.reserveCapacity(5)
+        for _ in 0..<5 { b.append(it.next()!) }
+        return Header.size + (Int(b[1]) << 8 | Int(b[2])) + (Int(b[3]) << 8 | Int(b[4]))
+    }
+
+    /// Decodes the frame at the start of `bytes`; bytes after it are left to the caller
+    /// (compare `length` with what you passed).
+    public func decodeFrame(_ bytes: some Collection<UInt8>) throws(WireError) -> DecodedFrame {
+        try withRawBytes(bytes) { buf throws(WireError) in try decodeFrame(buf) }
+    }
+
+    public func decodeFrame(_ buf: UnsafeRawBufferPointer) throws(WireError) -> DecodedFrame {
+        let header = try Header.decode(buf, types: types)
+        let authEnd = Header.size + Int(header.authLength)
+        let bodyEnd = authEnd + Int(header.bodyLength)
+        guard buf.count >= authEnd else {
+            throw .truncated(part: "auth block", needed: Int(header.authLength), available: buf.count - Header.size)
+        }
+        let auth = try AuthFields.decode(UnsafeRawBufferPointer(rebasing: buf[Header.size..<authEnd]), maxDepth: maxDepth)
+        guard buf.count >= bodyEnd else {
+            throw .truncated(part: "body block", needed: Int(header.bodyLength), available: buf.count - authEnd)
+        }
+        let bodyBytes = UnsafeRawBufferPointer(rebasing: buf[authEnd..<bodyEnd])
+        let body = try Body.decode(bodyBytes)
+        return DecodedFrame(
+            header: header,
+            message: Message(type: header.messageType, authFields: auth, body: body),
+            checksumMatches: CRC32.checksum(bodyBytes) == header.checksum,
+            length: bodyEnd)
+    }
+}

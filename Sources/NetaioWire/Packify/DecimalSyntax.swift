@@ -1,0 +1,145 @@
+/// What Python's `decimal.Decimal(text)` (the C `_decimal`/libmpdec implementation)
+/// accepts, so a DECIMAL payload is accepted or rejected exactly as packify does.
+///
+/// Measured on CPython 3.11: underscores are dropped anywhere; non-ASCII white space
+/// becomes a space and non-ASCII decimal digits become ASCII digits (anything else
+/// non-ASCII is an error); ASCII white space is stripped at both ends; then libmpdec's
+/// grammar applies, with the exponent limits of its maximum context.
+enum DecimalSyntax {
+    /// libmpdec MPD_MAX_EMAX and MPD_MIN_ETINY on 64-bit platforms.
+    static let maxAdjustedExponent = 999_999_999_999_999_999
+    static let minExponent = -1_999_999_999_999_999_997
+
+    struct Normalized {
+        var negative: Bool
+        /// Coefficient digits without leading zeros ("0" for zero), ASCII.
+        var digits: [UInt8]
+        var exponent: Int
+        var special: Special?
+        enum Special { case infinity, nan, signalingNaN }
+
+        /// The value as an integer when it is one and small enough to convert cheaply.
+        var integerValue: PackifyInteger? {
+            guard special == nil else { return nil }
+            var d = digits
+            var e = exponent
+            while e < 0, d.count > 1, d.last == 0x30 { d.removeLast(); e += 1 }
+            if d == [0x30] { return PackifyInteger(0) }
+            guard e >= 0, d.count + e <= 38 else { return nil }
+            let text = String(decoding: d, as: UTF8.self) + String(repeating: "0", count: e)
+            return PackifyInteger(decimalString: (negative ? "-" : "") + text)
+        }
+
+        /// A text that is equal for equal non-integral values.
+        var canonical: String {
+            switch special {
+            case .infinity: return negative ? "-inf" : "inf"
+            case .nan, .signalingNaN: return "nan"
+            case nil:
+                var d = digits
+                var e = exponent
+                while d.count > 1, d.last == 0x30 { d.removeLast(); e += 1 }
+                let zero = d == [0x30]
+                return (negative && !zero ? "-" : "") + String(decoding: d, as: UTF8.self) + "e\(zero ? 0 : e)"
+            }
+        }
+    }
+
+    static func isValid(_ text: String) -> Bool { normalize(text) != nil }
+
+    static func isSignalingNaN(_ text: String) -> Bool { normalize(text)?.special == .signalingNaN }
+
+    static func normalize(_ text: String) -> Normalized? {
+        guard let ascii = asciiForm(text) else { return nil }
+        return parse(ascii[...])
+    }
+
+    /// Step one of `_decimal`'s conversion: the string mapped to ASCII, trimmed.
+    private static func asciiForm(_ text: String) -> [UInt8]? {
+        var out: [UInt8] = []
+        out.reserveCapacity(text.utf8.count)
+        for scalar in text.unicodeScalars {
+            let v = scalar.value
+            if v == 0x5F { continue }  // '_'
+            if v > 0, v <= 127 { out.append(UInt8(v)); continue }
+            if scalar.properties.isWhitespace { out.append(0x20); continue }
+            if scalar.properties.numericType == .decimal, let n = scalar.properties.numericValue,
+                n >= 0, n <= 9
+            {
+                out.append(0x30 + UInt8(n))
+                continue
+            }
+            return nil
+        }
+        let isSpace: (UInt8) -> Bool = { $0 == 0x20 || ($0 >= 0x09 && $0 <= 0x0D) }
+        guard let first = out.firstIndex(where: { !isSpace($0) }) else { return nil }
+        let last = out.lastIndex(where: { !isSpace($0) })!
+        return Array(out[first...last])
+    }
+
+    private static func lowercased(_ s: ArraySlice<UInt8>) -> [UInt8] {
+        s.map { ($0 >= 0x41 && $0 <= 0x5A) ? $0 + 0x20 : $0 }
+    }
+
+    private static func isDigit(_ c: UInt8) -> Bool { c >= 0x30 && c <= 0x39 }
+
+    private static func parse(_ s: ArraySlice<UInt8>) -> Normalized? {
+        var rest = s
+        var negative = false
+        if let c = rest.first, c == 0x2B || c == 0x2D {  // + -
+            negative = c == 0x2D
+            rest = rest.dropFirst()
+        }
+        let lower = lowercased(rest)
+        if lower == Array("inf".utf8) || lower == Array("infinity".utf8) {
+            return Normalized(negative: negative, digits: [], exponent: 0, special: .infinity)
+        }
+        for (prefix, kind) in [("snan", Normalized.Special.signalingNaN), ("nan", .nan)] {
+            let p = Array(prefix.utf8)
+            if lower.starts(with: p) {
+                let payload = lower.dropFirst(p.count)
+                guard payload.allSatisfy(isDigit) else { return nil }
+                return Normalized(negative: negative, digits: [], exponent: 0, special: kind)
+            }
+        }
+        // coefficient: digits [. digits] | . digits
+        var integerPart: [UInt8] = []
+        var fraction: [UInt8] = []
+        var i = rest.startIndex
+        while i < rest.endIndex, isDigit(rest[i]) { integerPart.append(rest[i]); i += 1 }
+        if i < rest.endIndex, rest[i] == 0x2E {
+            i += 1
+            while i < rest.endIndex, isDigit(rest[i]) { fraction.append(rest[i]); i += 1 }
+        }
+        guard !integerPart.isEmpty || !fraction.isEmpty else { return nil }
+        var writtenExponent = 0
+        if i < rest.endIndex {
+            guard rest[i] == 0x65 || rest[i] == 0x45 else { return nil }  // e E
+            i += 1
+            var expNegative = false
+            if i < rest.endIndex, rest[i] == 0x2B || rest[i] == 0x2D {
+                expNegative = rest[i] == 0x2D
+                i += 1
+            }
+            guard i < rest.endIndex else { return nil }
+            var value = 0
+            while i < rest.endIndex {
+                guard isDigit(rest[i]) else { return nil }
+                let (m, o1) = value.multipliedReportingOverflow(by: 10)
+                let (a, o2) = m.addingReportingOverflow(Int(rest[i] - 0x30))
+                guard !o1, !o2 else { return nil }
+                value = a
+                i += 1
+            }
+            writtenExponent = expNegative ? -value : value
+        }
+        var coefficient = Array((integerPart + fraction).drop(while: { $0 == 0x30 }))
+        if coefficient.isEmpty { coefficient = [0x30] }
+        let (exponent, overflow) = writtenExponent.subtractingReportingOverflow(fraction.count)
+        guard !overflow, exponent >= minExponent else { return nil }
+        let isZero = coefficient == [0x30]
+        let adjusted = exponent + (isZero ? 0 : coefficient.count - 1)
+        guard adjusted <= maxAdjustedExponent else { return nil }
+        return Normalized(negative: negative, digits: coefficient, exponent: exponent, special: nil)
+    }
+}

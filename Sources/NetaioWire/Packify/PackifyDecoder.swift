@@ -1,0 +1,177 @@
+/// Decodes packify bytes with exactly packify 0.4.0's accept/reject rules (PROTOCOL.md §3.6),
+/// plus a nesting limit of our own so hostile input cannot exhaust the stack.
+///
+/// Work and memory are bounded by the input: every length is checked against the bytes
+/// present before anything is allocated, and every item occupies at least one byte.
+public struct PackifyDecoder: Sendable {
+    /// Deepest container nesting accepted. Python fails near 1,000 levels with a
+    /// RecursionError; netaio never nests more than 3.
+    public var maxDepth: Int
+
+    public init(maxDepth: Int = 64) {
+        self.maxDepth = maxDepth
+    }
+
+    /// Decodes the value at the start of `bytes`; trailing bytes are ignored, as in packify.
+    public func decode(_ bytes: some Collection<UInt8>) throws(PackifyError) -> PackifyValue {
+        try withRawBytes(bytes) { buf throws(PackifyError) in try decodeValue(buf, 0, buf.count, depth: 0) }
+    }
+
+    // The decoder works on [start, end) slots of one buffer: packify decodes each
+    // container item on exactly its slot, ignoring the slot's trailing bytes.
+
+    func decodeValue(_ buf: UnsafeRawBufferPointer, _ start: Int, _ end: Int, depth: Int) throws(PackifyError) -> PackifyValue {
+        guard start < end else {
+            throw PackifyError(.truncated(what: "type code", needed: 1, available: 0), at: start)
+        }
+        let code = buf[start]
+        guard let type = PackifyTypeCode(rawValue: code & 0x3F) else {
+            throw PackifyError(.unknownTypeCode(code), at: start)
+        }
+        let width = PackifyCategory.width(ofCode: code)
+        if width == 0 && !type.allowsCat0 {
+            throw PackifyError(.lengthCategoryNotAllowed(code: code, type: type.name), at: start)
+        }
+        var p = start + 1
+        switch type {
+        case .none:
+            return .none
+        case .bool:
+            try need(1, "bool value", p, end)
+            return .bool(buf[p] != 0)
+        case .float:
+            try need(8, "float value", p, end)
+            return .float(Double(bitPattern: readUInt(buf, p, 8)))
+        case .bytes, .bytearray, .str, .decimal:
+            try need(width, "\(type.name) length", p, end)
+            let n = Int(readUInt(buf, p, width))
+            p += width
+            try need(n, "\(type.name) value", p, end)
+            let payload = UnsafeRawBufferPointer(rebasing: buf[p..<(p + n)])
+            switch type {
+            case .bytes: return .bytes(Array(payload))
+            case .bytearray: return .bytearray(Array(payload))
+            default:
+                guard let text = String(validating: payload, as: UTF8.self) else {
+                    throw PackifyError(.invalidUTF8(type: type.name), at: p)
+                }
+                if type == .str { return .string(text) }
+                guard DecimalSyntax.isValid(text) else { throw PackifyError(.invalidDecimal(text), at: p) }
+                return .decimal(text)
+            }
+        case .int, .negInt:
+            let negative = type == .negInt
+            if width == 0 {
+                try need(1, "int size", p, end)
+                let size = Int(buf[p])
+                p += 1
+                try need(size, "int value", p, end)
+                return .int(PackifyInteger(isNegative: negative, magnitude: UnsafeRawBufferPointer(rebasing: buf[p..<(p + size)])))
+            }
+            try need(width, "int value", p, end)
+            let m = readUInt(buf, p, width)
+            return .int(PackifyInteger(m, negative: negative))
+        case .bigInt, .bigNeg:
+            try need(4, "big int size", p, end)
+            let size = Int(readUInt(buf, p, 4))
+            p += 4
+            try need(size, "big int value", p, end)
+            return .int(PackifyInteger(isNegative: type == .bigNeg, magnitude: UnsafeRawBufferPointer(rebasing: buf[p..<(p + size)])))
+        case .packable:
+            try need(2 * width, "packable sizes", p, end)
+            let nameLength = Int(readUInt(buf, p, width))
+            let dataLength = Int(readUInt(buf, p + width, width))
+            p += 2 * width
+            try need(nameLength + dataLength, "packable value", p, end)
+            let name = String(decoding: UnsafeRawBufferPointer(rebasing: buf[p..<(p + nameLength)]), as: UTF8.self)
+            throw PackifyError(.packableNotSupported(className: name), at: start)
+        case .list, .set, .tuple, .dict:
+            guard depth < maxDepth else { throw PackifyError(.nestingTooDeep(limit: maxDepth), at: start) }
+            return try decodeContainer(buf, type: type, width: width, start: start, end: end, depth: depth)
+        }
+    }
+
+    private func decodeContainer(
+        _ buf: UnsafeRawBufferPointer, type: PackifyTypeCode, width: Int, start: Int, end: Int, depth: Int
+    ) throws(PackifyError) -> PackifyValue {
+        var p = start + 1
+        try need(1 + width, "\(type.name) item length category and count", p, end)
+        let itemCategory = buf[p]
+        let itemWidth = PackifyCategory.width(ofCode: itemCategory)
+        guard itemCategory & 0x3F == 0, itemWidth != 0 else {
+            throw PackifyError(.invalidItemLengthCategory(itemCategory), at: p)
+        }
+        let count = Int(readUInt(buf, p + 1, width))
+        p += 1 + width
+        // count * itemWidth cannot overflow: count < 2^32, itemWidth <= 4.
+        try need(count * itemWidth, "\(type.name) item length table", p, end)
+        let table = p
+        var total = 0
+        for i in 0..<count { total += Int(readUInt(buf, table + i * itemWidth, itemWidth)) }
+        p += count * itemWidth
+        try need(total, "\(type.name) items", p, end)
+
+        var items: [PackifyValue] = []
+        items.reserveCapacity(count)
+        for i in 0..<count {
+            let length = Int(readUInt(buf, table + i * itemWidth, itemWidth))
+            items.append(try decodeValue(buf, p, p + length, depth: depth + 1))
+            p += length
+        }
+        switch type {
+        case .list: return .list(items)
+        case .tuple: return .tuple(items)
+        case .set:
+            for item in items where !PythonKey.isHashable(item) {
+                throw PackifyError(.unhashable(type: item.typeName, context: "set item"), at: start)
+            }
+            return .set(PythonKey.deduplicated(items))
+        default:
+            var entries: [PackifyDictEntry] = []
+            entries.reserveCapacity(count)
+            for item in items {
+                guard case .tuple(let pair) = item, pair.count == 2 else {
+                    throw PackifyError(.dictItemNotPair, at: start)
+                }
+                guard PythonKey.isHashable(pair[0]) else {
+                    throw PackifyError(.unhashable(type: pair[0].typeName, context: "dict key"), at: start)
+                }
+                entries.append(PackifyDictEntry(pair[0], pair[1]))
+            }
+            return .dict(PythonKey.deduplicatedEntries(entries))
+        }
+    }
+
+    @inline(__always)
+    private func need(_ n: Int, _ what: @autoclosure () -> String, _ p: Int, _ end: Int) throws(PackifyError) {
+        if end - p < n {
+            throw PackifyError(.truncated(what: what(), needed: n, available: max(0, end - p)), at: p)
+        }
+    }
+}
+
+@inline(__always)
+func readUInt(_ buf: UnsafeRawBufferPointer, _ p: Int, _ width: Int) -> UInt64 {
+    var v: UInt64 = 0
+    for i in 0..<width { v = v << 8 | UInt64(buf[p + i]) }
+    return v
+}
+
+extension PackifyInteger {
+    init(_ magnitude: UInt64, negative: Bool) {
+        if negative, magnitude <= UInt64(Int.max) {
+            self.init(-Int(magnitude))
+        } else if !negative {
+            self.init(magnitude)
+        } else {
+            self.init(isNegative: true, magnitude: withUnsafeBytes(of: magnitude.bigEndian) { Array($0) })
+        }
+    }
+}
+
+extension Packify {
+    /// Decodes packify bytes with the default decoder.
+    public static func decode(_ bytes: some Collection<UInt8>) throws(PackifyError) -> PackifyValue {
+        try PackifyDecoder().decode(bytes)
+    }
+}

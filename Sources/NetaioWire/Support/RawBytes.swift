@@ -1,0 +1,13 @@
+/// Runs `body` on the contiguous bytes of any byte collection (copying only when the
+/// collection is not contiguous), keeping the body's typed error.
+@inline(__always)
+func withRawBytes<R, E: Error>(
+    _ bytes: some Collection<UInt8>, _ body: (UnsafeRawBufferPointer) throws(E) -> R
+) throws(E) -> R {
+    if let r = bytes.withContiguousStorageIfAvailable({ b in
+        Result { () throws(E) in try body(UnsafeRawBufferPointer(b)) }
+    }) {
+        return try r.get()
+    }
+    return try Array(bytes).withUnsafeBytes { b in Result { () throws(E) in try body(b) } }.get()
+}
