@@ -30,8 +30,8 @@ let package = Package(
             ]),
         .executableTarget(name: "NetaioBench", dependencies: ["NetaioWire", "NetaioPlugins"]),
         .testTarget(
-            name: "NetaioWireTests", dependencies: ["NetaioWire"],
-            exclude: []),
+            name: "NetaioWireTests",
+            dependencies: ["NetaioWire", .product(name: "Crypto", package: "swift-crypto")]),
         .testTarget(
             name: "NetaioPluginsTests", dependencies: ["NetaioPlugins", "NetaioWire", "CSodium"]),
     ]
