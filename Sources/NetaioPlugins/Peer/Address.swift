@@ -1,0 +1,76 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// A remote endpoint as netaio records it: Python's `(host, port)` tuple. `host` is the
+/// text form of an IPv4 or IPv6 address (or, for a TCP client, whatever name it was told
+/// to connect to), kept verbatim because netaio compares these tuples by value.
+public struct Address: Hashable, Sendable, Comparable, CustomStringConvertible {
+    public var host: String
+    public var port: UInt16
+
+    public init(host: String, port: UInt16) {
+        self.host = host
+        self.port = port
+    }
+
+    public enum Family: Sendable { case ipv4, ipv6 }
+
+    /// The address family when `host` is a numeric IPv4 or IPv6 address, else nil (a name).
+    public var family: Family? {
+        if Self.parse(host, family: AF_INET, size: 4) != nil { return .ipv4 }
+        if Self.parse(host, family: AF_INET6, size: 16) != nil { return .ipv6 }
+        return nil
+    }
+
+    /// The same address with `host` in canonical text (`inet_ntop`: lower-case IPv6
+    /// with the longest zero run compressed), the form sockets report. Names stay as they are.
+    public var canonical: Address {
+        for (family, size, textSize) in [(AF_INET, 4, 16), (AF_INET6, 16, 46)] {
+            guard let raw = Self.parse(host, family: family, size: size) else { continue }
+            var text = [CChar](repeating: 0, count: textSize)
+            let ok = raw.withUnsafeBytes { inet_ntop(family, $0.baseAddress, &text, socklen_t(textSize)) } != nil
+            if ok { return Address(host: String(decoding: text.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self), port: port) }
+        }
+        return self
+    }
+
+    /// Parses `"host:port"` or `"[v6]:port"` (IPv6 must be bracketed: a bare `"::1:80"`
+    /// is ambiguous). Nil when malformed.
+    public init?(parsing text: String) {
+        let host: Substring
+        let portText: Substring
+        if text.hasPrefix("[") {
+            guard let close = text.firstIndex(of: "]") else { return nil }
+            host = text[text.index(after: text.startIndex)..<close]
+            let rest = text[text.index(after: close)...]
+            guard rest.hasPrefix(":") else { return nil }
+            portText = rest.dropFirst()
+        } else {
+            guard let colon = text.lastIndex(of: ":"), text.firstIndex(of: ":") == colon else { return nil }
+            host = text[..<colon]
+            portText = text[text.index(after: colon)...]
+        }
+        guard !host.isEmpty, let port = UInt16(portText) else { return nil }
+        self.init(host: String(host), port: port)
+    }
+
+    /// `host:port`, with IPv6 hosts in brackets.
+    public var description: String {
+        host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)"
+    }
+
+    public static func < (a: Address, b: Address) -> Bool {
+        (a.host.utf8.lexicographicallyPrecedes(b.host.utf8)) || (a.host == b.host && a.port < b.port)
+    }
+
+    private static func parse(_ host: String, family: Int32, size: Int) -> [UInt8]? {
+        var raw = [UInt8](repeating: 0, count: size)
+        let result = raw.withUnsafeMutableBytes { inet_pton(family, host, $0.baseAddress) }
+        return result == 1 ? raw : nil
+    }
+}
