@@ -65,6 +65,9 @@ Ops (arguments -> result):
         is returned as ok:false.  Same shape as udp.datagram_parse "expected".
     body_prepare_ok {content_len, uri_len, overhead?: 0}  -> bool
         Whether Body.prepare accepts content/uri of those lengths.
+    hmac_make, hmac_check, stream_encrypt, stream_decrypt, x25519_keys,
+    x25519_encrypt, x25519_decrypt, two_layer_send, two_layer_receive
+        Plugin ops; arguments and results in the "plugin ops" section below.
 """
 from __future__ import annotations
 
@@ -370,6 +373,247 @@ OPS = {
     'udp_parse': op_udp_parse,
     'body_prepare_ok': op_body_prepare_ok,
 }
+
+
+# ---------------------------------------------------------------------------
+# plugin ops (netaio-swift issue 3; used by Tests/NetaioPluginsTests)
+# ---------------------------------------------------------------------------
+#
+# Plugin configs (objects):
+#   hmac   {secret (utf-8 str) | secret_hex, hmac_field?, nonce_field?, ts_field?}
+#   stream {key (utf-8 str) | key_hex, iv_field?, encrypt_uri? (default true)}
+#   x25519 {seed_hex, peer_data_hex (the remote peer's data), encrypt_uri? (false)}
+# Randomness/time overrides (all optional; without them the library's own
+# randomness and clock are used):  nonce_hex (HMAC nonce), time (HMAC clock),
+# iv_hex (stream iv), split (encrypt_uri split point, randint), box_nonce_hex.
+# Frames are hex (`hex`), decoded with Message.decode; results are re-encoded.
+#
+#   hmac_make       {hmac cfg, hex, nonce_hex?, time?}        -> {"hex"}
+#   hmac_check      {hmac cfg, hex}                           -> bool
+#   stream_encrypt  {stream cfg, hex, iv_hex?, split?}        -> {"hex"}
+#   stream_decrypt  {stream cfg, hex}                         -> {"hex"}
+#   x25519_keys     {seed_hex}                                -> {"vkey_hex","pubkey_hex"}
+#   x25519_encrypt  {x25519 cfg, hex, box_nonce_hex?, split?} -> {"hex"}
+#   x25519_decrypt  {x25519 cfg, hex}                         -> {"hex"}
+#   two_layer_send  {hex, inner_cipher?, inner_auth?, outer_cipher?, outer_auth?}
+#                                                             -> {"hex"}
+#       Layers are {"kind": "hmac"|"stream", ...cfg, ...overrides}; applied by
+#       the real UDPNode.prepare_message (inner cipher, inner auth, outer
+#       cipher, outer auth).  A plugin error there drops the message: error.
+#   two_layer_receive {hex, same layers}
+#       -> {"outer_auth": bool|null, "inner_auth": bool|null, "hex": str|null}
+#       The receive order of PROTOCOL.md 6.1: outer check, outer decrypt,
+#       inner check, inner decrypt; null auth = no such layer; hex null when
+#       a check failed (decrypt errors are returned as ok:false).
+
+import contextlib
+import netaio.auth as _n_auth
+import netaio.cipher as _n_cipher
+import netaio.crypto as _n_crypto
+from netaio import HMACAuthPlugin, Sha256StreamCipherPlugin, DefaultPeerPlugin, Peer
+
+
+@contextlib.contextmanager
+def _patched(obj, attr, value):
+    old = getattr(obj, attr)
+    setattr(obj, attr, value)
+    try:
+        yield
+    finally:
+        setattr(obj, attr, old)
+
+
+def _fixed_bytes(data: bytes):
+    def _urandom(n):
+        if n != len(data):
+            raise ValueError(f'oracle: fixed random bytes are {len(data)} long, {n} requested')
+        return data
+    return _urandom
+
+
+def _fixed_randint(value: int):
+    def _randint(a, b):
+        if not a <= value <= b:
+            raise ValueError(f'oracle: split {value} outside randint range [{a}, {b}]')
+        return value
+    return _randint
+
+
+def _secret(cfg: dict, name: str):
+    if f'{name}_hex' in cfg:
+        return _hex(cfg, f'{name}_hex')
+    v = cfg.get(name)
+    if not isinstance(v, str):
+        raise KeyError(f'missing argument {name!r} (utf-8 str) or {name + "_hex"!r}')
+    return v
+
+
+def _hmac_plugin(cfg: dict):
+    conf = {'secret': _secret(cfg, 'secret')}
+    for k in ('hmac_field', 'nonce_field', 'ts_field'):
+        if k in cfg:
+            conf[k] = cfg[k]
+    return HMACAuthPlugin(conf)
+
+
+def _stream_plugin(cfg: dict):
+    conf = {'key': _secret(cfg, 'key')}
+    if 'iv_field' in cfg:
+        conf['iv_field'] = cfg['iv_field']
+    if 'encrypt_uri' in cfg:
+        conf['encrypt_uri'] = bool(cfg['encrypt_uri'])
+    return Sha256StreamCipherPlugin(conf)
+
+
+def _x25519(cfg: dict):
+    from netaio.asymmetric import X25519CipherPlugin
+    plugin = X25519CipherPlugin({'seed': _hex(cfg, 'seed_hex'),
+                                 'encrypt_uri': bool(cfg.get('encrypt_uri', False))})
+    peer = Peer(addrs=set(), id=b'oracle-peer', data=_hex(cfg, 'peer_data_hex'))
+    return plugin, peer
+
+
+def _overrides(cfg: dict) -> contextlib.ExitStack:
+    """Patches the randomness/clock sources named in cfg for one plugin call."""
+    stack = contextlib.ExitStack()
+    if 'nonce_hex' in cfg:
+        stack.enter_context(_patched(_n_auth, 'urandom', _fixed_bytes(_hex(cfg, 'nonce_hex'))))
+    if 'time' in cfg:
+        t = cfg['time']
+        if not isinstance(t, (int, float)) or isinstance(t, bool):
+            raise TypeError("'time' must be a number")
+        stack.enter_context(_patched(_n_auth, 'time', lambda: t))
+    if 'iv_hex' in cfg:
+        stack.enter_context(_patched(_n_crypto, 'urandom', _fixed_bytes(_hex(cfg, 'iv_hex'))))
+    if 'split' in cfg:
+        split = _int(cfg, 'split')
+        stack.enter_context(_patched(_n_cipher, 'randint', _fixed_randint(split)))
+        import netaio.asymmetric as _n_asym
+        stack.enter_context(_patched(_n_asym, 'randint', _fixed_randint(split)))
+    if 'box_nonce_hex' in cfg:
+        import nacl.public as _nacl_public
+        stack.enter_context(_patched(_nacl_public, 'random', _fixed_bytes(_hex(cfg, 'box_nonce_hex'))))
+    return stack
+
+
+def _frame(req: dict):
+    return Message.decode(_hex(req, 'hex'))
+
+
+def op_hmac_make(req):
+    plugin, m = _hmac_plugin(req), _frame(req)
+    with _overrides(req):
+        plugin.make(m.auth_data, m.body)
+    return {'hex': m.encode().hex()}
+
+
+def op_hmac_check(req):
+    m = _frame(req)
+    return bool(_hmac_plugin(req).check(m.auth_data, m.body))
+
+
+def op_stream_encrypt(req):
+    plugin, m = _stream_plugin(req), _frame(req)
+    with _overrides(req):
+        out = plugin.encrypt(m)
+    return {'hex': out.encode().hex()}
+
+
+def op_stream_decrypt(req):
+    return {'hex': _stream_plugin(req).decrypt(_frame(req)).encode().hex()}
+
+
+def op_x25519_keys(req):
+    from netaio.asymmetric import X25519CipherPlugin
+    p = X25519CipherPlugin({'seed': _hex(req, 'seed_hex')})
+    return {'vkey_hex': bytes(p.vkey).hex(), 'pubkey_hex': bytes(p.pubk).hex()}
+
+
+def op_x25519_encrypt(req):
+    (plugin, peer), m = _x25519(req), _frame(req)
+    with _overrides(req):
+        out = plugin.encrypt(m, None, peer, DefaultPeerPlugin())
+    return {'hex': out.encode().hex()}
+
+
+def op_x25519_decrypt(req):
+    plugin, peer = _x25519(req)
+    return {'hex': plugin.decrypt(_frame(req), None, peer, DefaultPeerPlugin()).encode().hex()}
+
+
+_LAYER_NAMES = ('inner_cipher', 'inner_auth', 'outer_cipher', 'outer_auth')
+
+
+def _layer(req: dict, name: str):
+    cfg = req.get(name)
+    if cfg is None:
+        return None, {}
+    if not isinstance(cfg, dict):
+        raise TypeError(f'{name!r} must be an object')
+    kind = cfg.get('kind')
+    if kind == 'hmac':
+        return _hmac_plugin(cfg), cfg
+    if kind == 'stream':
+        return _stream_plugin(cfg), cfg
+    raise ValueError(f'{name}: unknown kind {kind!r} (hmac or stream)')
+
+
+class _LayerRandomness:
+    """Hands each layer's overrides to the plugin call that belongs to it while
+    UDPNode.prepare_message runs all four calls itself."""
+    def __init__(self, plugin, cfg):
+        self.plugin, self.cfg = plugin, cfg
+
+    def __getattr__(self, name):
+        attr = getattr(self.plugin, name)
+        if name not in ('make', 'encrypt'):
+            return attr
+        def call(*args, **kwargs):
+            with _overrides(self.cfg):
+                return attr(*args, **kwargs)
+        return call
+
+
+def op_two_layer_send(req):
+    layers = {n: _layer(req, n) for n in _LAYER_NAMES}
+    wrap = {n: (_LayerRandomness(p, c) if p is not None else None) for n, (p, c) in layers.items()}
+    node = UDPNode(ignore_own_ip=False, auth_plugin=wrap['outer_auth'],
+                   cipher_plugin=wrap['outer_cipher'])
+    out = node.prepare_message(_frame(req), auth_plugin=wrap['inner_auth'],
+                               cipher_plugin=wrap['inner_cipher'])
+    if out is None:
+        raise ValueError('prepare_message dropped the message (a plugin raised)')
+    return {'hex': out.encode().hex()}
+
+
+def op_two_layer_receive(req):
+    layers = {n: _layer(req, n)[0] for n in _LAYER_NAMES}
+    m = _frame(req)
+    result = {'outer_auth': None, 'inner_auth': None, 'hex': None}
+    for auth_name, cipher_name, key in (('outer_auth', 'outer_cipher', 'outer_auth'),
+                                        ('inner_auth', 'inner_cipher', 'inner_auth')):
+        auth, cipher = layers[auth_name], layers[cipher_name]
+        if auth is not None:
+            result[key] = bool(auth.check(m.auth_data, m.body))
+            if not result[key]:
+                return result
+        if cipher is not None:
+            m = cipher.decrypt(m)
+    result['hex'] = m.encode().hex()
+    return result
+
+
+OPS.update({
+    'hmac_make': op_hmac_make,
+    'hmac_check': op_hmac_check,
+    'stream_encrypt': op_stream_encrypt,
+    'stream_decrypt': op_stream_decrypt,
+    'x25519_keys': op_x25519_keys,
+    'x25519_encrypt': op_x25519_encrypt,
+    'x25519_decrypt': op_x25519_decrypt,
+    'two_layer_send': op_two_layer_send,
+    'two_layer_receive': op_two_layer_receive,
+})
 
 
 # ---------------------------------------------------------------------------
