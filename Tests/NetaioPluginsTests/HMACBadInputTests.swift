@@ -108,6 +108,11 @@ import NetaioPlugins
         #expect(replaced.authFields.bytes("nonce") != Array(nonce.prefix(15)) + [0])
         #expect(replaced.authFields.bytes("ts") == [0, 0, 0, 1], "bytes ts read as a BE integer")
         #expect(plugin.check(replaced, context: context))
+        // Like Python, a non-bytes nonce whose len() is not 16 is simply replaced.
+        for odd in [PackifyValue.string("abc"), .list([.int(1)]), .dict([])] {
+            let m = try plugin.made(TestMessages.publish(fields: AuthFields([("nonce", odd)])), context: context)
+            #expect(m.authFields.bytes("nonce")?.count == 16)
+        }
         // Re-making an already made message gives identical bytes (Q4).
         #expect(try plugin.made(reused, context: context) == reused)
     }
@@ -121,6 +126,7 @@ import NetaioPlugins
             (AuthFields([("ts", .none)]), "field_not_bytes"),
             (AuthFields([("nonce", .string("0123456789abcdef"))]), "field_not_bytes"),
             (AuthFields([("nonce", .int(3))]), "field_not_bytes"),
+            (AuthFields([("nonce", .none)]), "field_not_bytes"),
         ]
         for (fields, code) in cases {
             #expect { try plugin.made(TestMessages.publish(fields: fields), context: context) } throws: { ($0 as? PluginError)?.code == code }

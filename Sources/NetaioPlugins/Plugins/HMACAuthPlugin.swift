@@ -5,8 +5,8 @@
 /// existing ts are reused by `make` (Q4); `check` treats a missing ts or the int 0 as
 /// invalid but uses ts bytes of any length verbatim (Q9); the header and the other auth
 /// fields are not covered (Q2). Deliberate differences: non-bytes nonce/MAC/ts make
-/// `check` return false where Python raises; a non-bytes existing nonce makes `make`
-/// throw. Optional freshness checking (`HMACFreshness`) is off by default (Q8).
+/// `check` return false where Python raises (and where Python accepts a MAC given as a
+/// list of 32 ints). Optional freshness checking (`HMACFreshness`) is off by default (Q8).
 public struct HMACAuthPlugin: AuthPlugin {
     /// `SHA256(secret)`.
     public let secretKey: [UInt8]
@@ -68,12 +68,25 @@ public struct HMACAuthPlugin: AuthPlugin {
     /// `make_error_msg("HMAC auth failed")`: AUTH_ERROR, uri `ERROR`.
     public func error() -> Message { .error("HMAC auth failed") }
 
-    /// The nonce to reuse: Python keeps an existing value whose length is 16 and
-    /// replaces any other length (or an absent field) with fresh bytes.
+    /// The nonce to reuse. Python tests `len(nonce) != 16`: any value with another
+    /// length (or an absent field) is replaced with fresh bytes; a 16-byte bytes value is
+    /// reused; Python then raises for a non-bytes value of length 16 or one without a
+    /// length (int, None, ...), and so do we.
     private func existingNonce(_ fields: AuthFields) throws(PluginError) -> [UInt8]? {
         guard let value = fields[nonceField] else { return nil }
-        guard let bytes = value.byteArrayValue else { throw .fieldNotBytes(name: nonceField, type: value.typeName) }
-        return bytes.count == Self.nonceSize ? bytes : nil
+        if let bytes = value.byteArrayValue { return bytes.count == Self.nonceSize ? bytes : nil }
+        if let length = Self.pythonLength(value), length != Self.nonceSize { return nil }
+        throw .fieldNotBytes(name: nonceField, type: value.typeName)
+    }
+
+    /// Python's `len()` of a packify value, nil where it raises.
+    private static func pythonLength(_ value: PackifyValue) -> Int? {
+        switch value {
+        case .string(let s): s.unicodeScalars.count
+        case .list(let a), .tuple(let a), .set(let a): a.count
+        case .dict(let e): e.count
+        default: nil
+        }
     }
 
     /// `make`'s ts: the existing field (an int, or bytes read as a big-endian unsigned
