@@ -29,9 +29,14 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
             ]),
         .executableTarget(name: "NetaioBench", dependencies: ["NetaioWire", "NetaioPlugins"]),
+        // Shared by the test targets: fixture lookup, typed JSON values, the Python oracle.
+        .target(
+            name: "NetaioTestSupport",
+            dependencies: ["NetaioWire", .product(name: "Crypto", package: "swift-crypto")],
+            path: "Tests/NetaioTestSupport"),
         .testTarget(
             name: "NetaioWireTests",
-            dependencies: ["NetaioWire", .product(name: "Crypto", package: "swift-crypto")]),
+            dependencies: ["NetaioWire", "NetaioTestSupport"]),
         .testTarget(
             name: "NetaioPluginsTests", dependencies: ["NetaioPlugins", "NetaioWire", "CSodium"]),
     ]

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import NetaioTestSupport
 @testable import NetaioWire
 
 /// Header, body, message and reader vectors made by the real netaio 0.0.9.

@@ -1,6 +1,6 @@
 import Foundation
 import Testing
-import Crypto
+import NetaioTestSupport
 @testable import NetaioWire
 
 /// Every packify vector made by the real packify 0.4.0, checked both ways.

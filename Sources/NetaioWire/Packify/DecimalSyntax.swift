@@ -16,7 +16,36 @@ enum DecimalSyntax {
         var digits: [UInt8]
         var exponent: Int
         var special: Special?
+        /// NaN diagnostic payload digits, leading zeros removed.
+        var payload: [UInt8] = []
         enum Special { case infinity, nan, signalingNaN }
+
+        /// Python's `str(Decimal)` (to-scientific-string), which is what packify encodes.
+        var pythonString: String {
+            let sign = negative ? "-" : ""
+            let payloadText = String(decoding: payload, as: UTF8.self)
+            switch special {
+            case .infinity: return sign + "Infinity"
+            case .nan: return sign + "NaN" + payloadText
+            case .signalingNaN: return sign + "sNaN" + payloadText
+            case nil: break
+            }
+            let leftDigits = exponent + digits.count
+            let dotPlace = (exponent <= 0 && leftDigits > -6) ? leftDigits : 1
+            var text = sign
+            if dotPlace <= 0 {
+                text += "0." + String(repeating: "0", count: -dotPlace) + String(decoding: digits, as: UTF8.self)
+            } else if dotPlace >= digits.count {
+                text += String(decoding: digits, as: UTF8.self) + String(repeating: "0", count: dotPlace - digits.count)
+            } else {
+                text += String(decoding: digits[..<dotPlace], as: UTF8.self) + "." + String(decoding: digits[dotPlace...], as: UTF8.self)
+            }
+            if leftDigits != dotPlace {
+                let e = leftDigits - dotPlace
+                text += e >= 0 ? "E+\(e)" : "E\(e)"
+            }
+            return text
+        }
 
         /// The value as an integer when it is one and small enough to convert cheaply.
         var integerValue: PackifyInteger? {
@@ -46,6 +75,9 @@ enum DecimalSyntax {
     }
 
     static func isValid(_ text: String) -> Bool { normalize(text) != nil }
+
+    /// `str(Decimal(text))`, or nil when Python would reject the text.
+    static func pythonString(_ text: String) -> String? { normalize(text)?.pythonString }
 
     static func isSignalingNaN(_ text: String) -> Bool { normalize(text)?.special == .signalingNaN }
 
@@ -99,7 +131,9 @@ enum DecimalSyntax {
             if lower.starts(with: p) {
                 let payload = lower.dropFirst(p.count)
                 guard payload.allSatisfy(isDigit) else { return nil }
-                return Normalized(negative: negative, digits: [], exponent: 0, special: kind)
+                return Normalized(
+                    negative: negative, digits: [], exponent: 0, special: kind,
+                    payload: Array(payload.drop(while: { $0 == 0x30 })))
             }
         }
         // coefficient: digits [. digits] | . digits

@@ -56,8 +56,11 @@ public struct PackifyDecoder: Sendable {
                     throw PackifyError(.invalidUTF8(type: type.name), at: p)
                 }
                 if type == .str { return .string(text) }
-                guard DecimalSyntax.isValid(text) else { throw PackifyError(.invalidDecimal(text), at: p) }
-                return .decimal(text)
+                // Keep Python's own text of the value, which is what re-encoding sends.
+                guard let canonical = DecimalSyntax.pythonString(text) else {
+                    throw PackifyError(.invalidDecimal(text), at: p)
+                }
+                return .decimal(canonical)
             }
         case .int, .negInt:
             let negative = type == .negInt

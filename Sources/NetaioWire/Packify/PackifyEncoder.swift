@@ -22,7 +22,11 @@ public enum Packify {
         case .string(let s):
             try appendSized(s.utf8, type: .str, into: &out)
         case .decimal(let s):
-            try appendSized(s.utf8, type: .decimal, into: &out)
+            // packify sends str(Decimal(...)): the canonical text, not the text given.
+            guard let canonical = DecimalSyntax.pythonString(s) else {
+                throw PackifyError(.invalidDecimal(s))
+            }
+            try appendSized(canonical.utf8, type: .decimal, into: &out)
         case .int(let i):
             appendInteger(i, into: &out)
         case .bool(let b):

@@ -11,7 +11,9 @@ public enum PackifyValue: Sendable {
     case int(PackifyInteger)
     case bool(Bool)
     case float(Double)
-    /// A Python `Decimal`, kept as its text (packify carries `str(decimal)`).
+    /// A Python `Decimal`, as text in Python's syntax. packify carries `str(decimal)`, so the
+    /// encoder sends the canonical text ("1E-5" goes out as "0.00001") and the decoder
+    /// returns it; text Python's `Decimal` would refuse cannot be encoded.
     case decimal(String)
     case list([PackifyValue])
     case set([PackifyValue])

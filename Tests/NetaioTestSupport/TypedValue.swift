@@ -4,12 +4,13 @@ import NetaioWire
 
 /// The typed JSON form of packify values used by vectors.json and the Python oracle
 /// (PROTOCOL.md §12), in both directions.
-enum TypedValue {
-    struct FormatError: Error, CustomStringConvertible {
-        let description: String
+public enum TypedValue {
+    public struct FormatError: Error, CustomStringConvertible {
+        public init(description: String) { self.description = description }
+        public let description: String
     }
 
-    static func decode(_ json: Any) throws -> PackifyValue {
+    public static func decode(_ json: Any) throws -> PackifyValue {
         guard let object = json as? [String: Any], let type = object["type"] as? String else {
             throw FormatError(description: "not a typed value: \(json)")
         }
@@ -54,7 +55,7 @@ enum TypedValue {
         }
     }
 
-    static func encode(_ value: PackifyValue) -> [String: Any] {
+    public static func encode(_ value: PackifyValue) -> [String: Any] {
         switch value {
         case .none: return ["type": "none"]
         case .bool(let b): return ["type": "bool", "value": b]
@@ -76,7 +77,7 @@ enum TypedValue {
 extension PackifyValue {
     /// Equality that ignores the order of set items and dict entries (their wire order is
     /// canonical anyway), for comparing decoded values with Python's.
-    func sameValue(as other: PackifyValue) -> Bool {
+    public func sameValue(as other: PackifyValue) -> Bool {
         switch (self, other) {
         case (.list(let a), .list(let b)), (.tuple(let a), .tuple(let b)):
             return a.count == b.count && zip(a, b).allSatisfy { $0.sameValue(as: $1) }
@@ -92,13 +93,13 @@ extension PackifyValue {
 }
 
 extension Array where Element == UInt8 {
-    var hex: String { Hex.encode(self) }
+    public var hex: String { Hex.encode(self) }
 }
 
-func bytes(_ hex: Any?) -> [UInt8] {
+public func bytes(_ hex: Any?) -> [UInt8] {
     Hex.decode(hex as? String ?? "")!
 }
 
-func sha256Hex(_ data: [UInt8]) -> String {
+public func sha256Hex(_ data: [UInt8]) -> String {
     Hex.encode(SHA256.hash(data: data))
 }

@@ -2,8 +2,8 @@ import Foundation
 
 /// Locates files under the repository's Fixtures/ folder from this source file's path,
 /// so tests work from any working directory.
-enum Fixtures {
-    static let repositoryRoot: URL = {
+public enum Fixtures {
+    public static let repositoryRoot: URL = {
         var url = URL(fileURLWithPath: #filePath)
         while url.path != "/" {
             url.deleteLastPathComponent()
@@ -12,15 +12,15 @@ enum Fixtures {
         fatalError("Package.swift not found above \(#filePath)")
     }()
 
-    static func url(_ relative: String) -> URL { repositoryRoot.appendingPathComponent(relative) }
+    public static func url(_ relative: String) -> URL { repositoryRoot.appendingPathComponent(relative) }
 
     /// All golden vectors (made by the real Python netaio 0.0.9; see scripts/gen-vectors.py).
-    nonisolated(unsafe) static let vectors: [[String: Any]] = {
+    nonisolated(unsafe) public static let vectors: [[String: Any]] = {
         let data = try! Data(contentsOf: url("Fixtures/vectors/vectors.json"))
         return try! JSONSerialization.jsonObject(with: data) as! [[String: Any]]
     }()
 
-    static func vectors(kind: String) -> [[String: Any]] {
+    public static func vectors(kind: String) -> [[String: Any]] {
         vectors.filter { $0["kind"] as? String == kind }
     }
 }
