@@ -1,2 +1,37 @@
-import NetaioWire
-print("netaio-bench: see scripts/bench-codec")
+import Foundation
+/// netaio-bench: release-mode throughput benchmarks, printed as JSON lines so
+/// scripts/bench-codec and scripts/bench-plugins can set them beside the Python reference.
+let usage = """
+    usage: netaio-bench <codec|plugins|all> [--quick]
+
+      codec     frame encode/decode (16 B, 1 KiB, 60 KiB bodies) and packify of an auth dict
+      plugins   HMAC make+check and SHA-256 stream cipher encrypt+decrypt on 1 KiB
+      all       both
+      --quick   short repetitions (a smoke run, not a measurement)
+
+    Build in release mode first: swift build -c release --product netaio-bench
+    Compare with Python: scripts/bench-codec, scripts/bench-plugins
+    """
+
+var arguments = Array(CommandLine.arguments.dropFirst())
+let quick = arguments.contains("--quick")
+arguments.removeAll { $0 == "--quick" }
+let harness = quick ? Harness.quick : Harness.standard
+
+do {
+    switch arguments.first {
+    case "codec": try CodecBench.run(harness)
+    case "plugins": try PluginBench.run(harness)
+    case "all":
+        try CodecBench.run(harness)
+        try PluginBench.run(harness)
+    case "-h", "--help":
+        print(usage)
+    default:
+        print(usage)
+        exit(64)
+    }
+} catch {
+    print("netaio-bench: \(error)")
+    exit(1)
+}
