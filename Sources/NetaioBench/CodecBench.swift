@@ -15,13 +15,13 @@ enum CodecBench {
                 type: .publishURI, uri: Array("bench".utf8),
                 content: (0..<size).map { UInt8($0 % 251) }, authFields: AuthFields(hmacFields))
             let frame = try message.encode()
-            report(name: "encode_\(label)", opsPerSecond: try harness.measure { blackHole(try message.encode()) }, bytes: frame.count)
-            report(name: "decode_\(label)", opsPerSecond: try harness.measure { blackHole(try Message.decode(frame)) }, bytes: frame.count)
+            try row("encode_\(label)", bytes: frame.count, harness: harness) { blackHole(try message.encode()) }
+            try row("decode_\(label)", bytes: frame.count, harness: harness) { blackHole(try Message.decode(frame)) }
         }
         let fields = AuthFields(hmacFields + [("iv", .bytes([UInt8](repeating: 0, count: 16)))])
         let blob = try fields.encode()
         let value = fields.packifyValue
-        report(name: "packify_pack_auth", opsPerSecond: try harness.measure { blackHole(try Packify.encode(value)) }, bytes: blob.count)
-        report(name: "packify_unpack_auth", opsPerSecond: try harness.measure { blackHole(try Packify.decode(blob)) }, bytes: blob.count)
+        try row("packify_pack_auth", bytes: blob.count, harness: harness) { blackHole(try Packify.encode(value)) }
+        try row("packify_unpack_auth", bytes: blob.count, harness: harness) { blackHole(try Packify.decode(blob)) }
     }
 }

@@ -37,6 +37,15 @@ func blackHole<T>(_ value: T) {
     withExtendedLifetime(value) {}
 }
 
+/// Set by `--only`: rows whose name does not contain it are skipped.
+nonisolated(unsafe) var onlyRowsContaining: String? = nil
+
+/// Measures and prints one row unless `--only` excludes it.
+func row(_ name: String, bytes: Int, harness: Harness, _ operation: () throws -> Void) rethrows {
+    if let only = onlyRowsContaining, !name.contains(only) { return }
+    report(name: name, opsPerSecond: try harness.measure(operation), bytes: bytes)
+}
+
 /// One output row, in the JSON-lines format bench/compare.py reads.
 func report(name: String, opsPerSecond: Double, bytes: Int) {
     let mb = opsPerSecond * Double(bytes) / 1e6

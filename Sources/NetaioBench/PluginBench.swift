@@ -7,16 +7,16 @@ enum PluginBench {
         let context = PluginContext.system()
         let body = Body(uri: Array("bench".utf8), content: (0..<1024).map { UInt8($0 % 251) })
         let hmac = HMACAuthPlugin(secret: "bench-secret")
-        report(name: "hmac_make_check_1KiB", opsPerSecond: try harness.measure {
+        try row("hmac_make_check_1KiB", bytes: body.encodedLength, harness: harness) {
             var fields = AuthFields()
             try hmac.make(&fields, body: body, context: context)
             blackHole(hmac.check(fields, body: body, context: context))
-        }, bytes: body.encodedLength)
+        }
 
         let cipher = Sha256StreamCipherPlugin(key: "bench-key", encryptURI: true)
         let message = Message(type: .publishURI, body: body)
-        report(name: "stream_encrypt_decrypt_1KiB", opsPerSecond: try harness.measure {
+        try row("stream_encrypt_decrypt_1KiB", bytes: body.encodedLength, harness: harness) {
             blackHole(try cipher.decrypt(try cipher.encrypt(message, context: context), context: context))
-        }, bytes: body.encodedLength)
+        }
     }
 }

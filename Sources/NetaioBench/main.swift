@@ -8,6 +8,7 @@ let usage = """
       plugins   HMAC make+check and SHA-256 stream cipher encrypt+decrypt on 1 KiB
       all       both
       --quick   short repetitions (a smoke run, not a measurement)
+      --only S  run only the rows whose name contains S
 
     Build in release mode first: swift build -c release --product netaio-bench
     Compare with Python: scripts/bench-codec, scripts/bench-plugins
@@ -16,6 +17,10 @@ let usage = """
 var arguments = Array(CommandLine.arguments.dropFirst())
 let quick = arguments.contains("--quick")
 arguments.removeAll { $0 == "--quick" }
+if let i = arguments.firstIndex(of: "--only"), i + 1 < arguments.count {
+    onlyRowsContaining = arguments[i + 1]
+    arguments.removeSubrange(i...(i + 1))
+}
 let harness = quick ? Harness.quick : Harness.standard
 
 do {

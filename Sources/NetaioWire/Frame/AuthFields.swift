@@ -36,8 +36,16 @@ public struct AuthFields: Equatable, Hashable, Sendable {
     }
 
     public func encode() throws(WireError) -> [UInt8] {
+        var out: [UInt8] = []
+        try encode(into: &out)
+        return out
+    }
+
+    /// Appends the auth block. Names are distinct strings by construction, so this skips
+    /// the generic dict path's duplicate-key merging.
+    public func encode(into out: inout [UInt8]) throws(WireError) {
         do {
-            return try Packify.encode(packifyValue)
+            try Packify.appendStringKeyedDict(fields, into: &out)
         } catch {
             throw .unencodableAuthFields(error)
         }

@@ -59,7 +59,7 @@ public struct Body: Equatable, Hashable, Sendable {
         let uriLength = Int(readUInt(buf, 0, 2))
         guard uriLength <= buf.count - 2 else { throw .uriLengthPastEnd(uriLength: uriLength, available: buf.count - 2) }
         return Body(
-            uri: Array(UnsafeRawBufferPointer(rebasing: buf[2..<(2 + uriLength)])),
-            content: Array(UnsafeRawBufferPointer(rebasing: buf[(2 + uriLength)...])))
+            uri: copyBytes(UnsafeRawBufferPointer(rebasing: buf[2..<(2 + uriLength)])),
+            content: copyBytes(UnsafeRawBufferPointer(rebasing: buf[(2 + uriLength)...])))
     }
 }

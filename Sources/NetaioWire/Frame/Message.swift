@@ -42,13 +42,25 @@ public struct Message: Equatable, Hashable, Sendable {
 
     /// The frame bytes. Fails when a block exceeds its u16 length field.
     public func encode() throws(WireError) -> [UInt8] {
-        let auth = try authFields.encode()
-        let header = try header(authLength: auth.count)
-        var out: [UInt8] = []
-        out.reserveCapacity(Header.size + auth.count + body.encodedLength)
-        header.encode(into: &out)
-        out.append(contentsOf: auth)
+        // One buffer: a placeholder header, the auth block, the body; then the header is
+        // filled in from the real lengths and one CRC pass over the body bytes.
+        var out = [UInt8](repeating: 0, count: Header.size)
+        out.reserveCapacity(Header.size + 16 + authFields.fields.count * 48 + body.encodedLength)
+        try authFields.encode(into: &out)
+        let authLength = out.count - Header.size
+        guard authLength <= 0xFFFF else { throw .blockTooLarge(part: "auth block", size: authLength) }
+        let bodyLength = body.encodedLength
+        guard bodyLength <= 0xFFFF else { throw .blockTooLarge(part: "body block", size: bodyLength) }
+        let bodyStart = out.count
         body.encode(into: &out)
+        let checksum = out.withUnsafeBytes { CRC32.checksum(UnsafeRawBufferPointer(rebasing: $0[bodyStart...])) }
+        out.withUnsafeMutableBufferPointer { b in
+            b[0] = type.rawValue
+            b[1] = UInt8(authLength >> 8); b[2] = UInt8(truncatingIfNeeded: authLength)
+            b[3] = UInt8(bodyLength >> 8); b[4] = UInt8(truncatingIfNeeded: bodyLength)
+            b[5] = UInt8(checksum >> 24); b[6] = UInt8(truncatingIfNeeded: checksum >> 16)
+            b[7] = UInt8(truncatingIfNeeded: checksum >> 8); b[8] = UInt8(truncatingIfNeeded: checksum)
+        }
         return out
     }
 
@@ -57,9 +69,21 @@ public struct Message: Equatable, Hashable, Sendable {
     public static func decode(
         _ bytes: some Collection<UInt8>, types: MessageTypeSet = .standard, maxDepth: Int = 64
     ) throws(WireError) -> Message {
-        let decoder = FrameDecoder(types: types, maxDepth: maxDepth)
-        let frame = try decoder.decodeFrame(bytes)
-        if frame.length < bytes.count { throw .trailingBytes(count: bytes.count - frame.length) }
+        try withRawBytes(bytes) { buf throws(WireError) in try decode(buf, types: types, maxDepth: maxDepth) }
+    }
+
+    /// `decode` for a byte array (no generic dispatch on the hot path).
+    public static func decode(_ bytes: [UInt8], types: MessageTypeSet = .standard, maxDepth: Int = 64) throws(WireError) -> Message {
+        var result: Result<Message, WireError>!
+        bytes.withUnsafeBytes { buf in
+            result = Result { () throws(WireError) in try decode(buf, types: types, maxDepth: maxDepth) }
+        }
+        return try result.get()
+    }
+
+    public static func decode(_ buf: UnsafeRawBufferPointer, types: MessageTypeSet = .standard, maxDepth: Int = 64) throws(WireError) -> Message {
+        let frame = try FrameDecoder(types: types, maxDepth: maxDepth).decodeFrame(buf)
+        if frame.length < buf.count { throw .trailingBytes(count: buf.count - frame.length) }
         try frame.check()
         return frame.message
     }

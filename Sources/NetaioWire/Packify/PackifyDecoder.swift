@@ -13,6 +13,15 @@ public struct PackifyDecoder: Sendable {
     }
 
     /// Decodes the value at the start of `bytes`; trailing bytes are ignored, as in packify.
+    /// `decode` for a byte array (no generic dispatch on the hot path).
+    public func decode(_ bytes: [UInt8]) throws(PackifyError) -> PackifyValue {
+        var result: Result<PackifyValue, PackifyError>!
+        bytes.withUnsafeBytes { buf in
+            result = Result { () throws(PackifyError) in try decodeValue(buf, 0, buf.count, depth: 0) }
+        }
+        return try result.get()
+    }
+
     public func decode(_ bytes: some Collection<UInt8>) throws(PackifyError) -> PackifyValue {
         try withRawBytes(bytes) { buf throws(PackifyError) in try decodeValue(buf, 0, buf.count, depth: 0) }
     }
@@ -49,10 +58,10 @@ public struct PackifyDecoder: Sendable {
             try need(n, "\(type.name) value", p, end)
             let payload = UnsafeRawBufferPointer(rebasing: buf[p..<(p + n)])
             switch type {
-            case .bytes: return .bytes(Array(payload))
-            case .bytearray: return .bytearray(Array(payload))
+            case .bytes: return .bytes(copyBytes(payload))
+            case .bytearray: return .bytearray(copyBytes(payload))
             default:
-                guard let text = String(validating: payload, as: UTF8.self) else {
+                guard let text = UTF8Validation.string(payload) else {
                     throw PackifyError(.invalidUTF8(type: type.name), at: p)
                 }
                 if type == .str { return .string(text) }
@@ -114,6 +123,16 @@ public struct PackifyDecoder: Sendable {
         p += count * itemWidth
         try need(total, "\(type.name) items", p, end)
 
+        if type == .dict {
+            var entries: [PackifyDictEntry] = []
+            entries.reserveCapacity(count)
+            for i in 0..<count {
+                let length = Int(readUInt(buf, table + i * itemWidth, itemWidth))
+                entries.append(try decodePair(buf, p, p + length, depth: depth + 1, dictStart: start))
+                p += length
+            }
+            return .dict(PythonKey.deduplicatedEntries(entries))
+        }
         var items: [PackifyValue] = []
         items.reserveCapacity(count)
         for i in 0..<count {
@@ -130,19 +149,46 @@ public struct PackifyDecoder: Sendable {
             }
             return .set(PythonKey.deduplicated(items))
         default:
-            var entries: [PackifyDictEntry] = []
-            entries.reserveCapacity(count)
-            for item in items {
-                guard case .tuple(let pair) = item, pair.count == 2 else {
-                    throw PackifyError(.dictItemNotPair, at: start)
-                }
-                guard PythonKey.isHashable(pair[0]) else {
-                    throw PackifyError(.unhashable(type: pair[0].typeName, context: "dict key"), at: start)
-                }
-                entries.append(PackifyDictEntry(pair[0], pair[1]))
-            }
-            return .dict(PythonKey.deduplicatedEntries(entries))
+            return .tuple(items)
         }
+    }
+
+    /// One dict item: packify requires it to decode to a 2-tuple with a hashable key.
+    /// Decoding the pair's two slots directly accepts and rejects exactly what decoding
+    /// the tuple and then checking it would, without building the tuple.
+    private func decodePair(_ buf: UnsafeRawBufferPointer, _ start: Int, _ end: Int, depth: Int, dictStart: Int) throws(PackifyError) -> PackifyDictEntry {
+        guard start < end, buf[start] & 0x3F == PackifyTypeCode.tuple.rawValue, depth < maxDepth else {
+            _ = try decodeValue(buf, start, end, depth: depth)  // its own error, if it has one
+            throw PackifyError(.dictItemNotPair, at: dictStart)
+        }
+        let width = PackifyCategory.width(ofCode: buf[start])
+        guard width != 0 else {
+            throw PackifyError(.lengthCategoryNotAllowed(code: buf[start], type: "TUPLE"), at: start)
+        }
+        var p = start + 1
+        try need(1 + width, "TUPLE item length category and count", p, end)
+        let itemCategory = buf[p]
+        let itemWidth = PackifyCategory.width(ofCode: itemCategory)
+        guard itemCategory & 0x3F == 0, itemWidth != 0 else {
+            throw PackifyError(.invalidItemLengthCategory(itemCategory), at: p)
+        }
+        let count = Int(readUInt(buf, p + 1, width))
+        guard count == 2 else {
+            _ = try decodeValue(buf, start, end, depth: depth)
+            throw PackifyError(.dictItemNotPair, at: dictStart)
+        }
+        p += 1 + width
+        try need(2 * itemWidth, "TUPLE item length table", p, end)
+        let keyLength = Int(readUInt(buf, p, itemWidth))
+        let valueLength = Int(readUInt(buf, p + itemWidth, itemWidth))
+        p += 2 * itemWidth
+        try need(keyLength + valueLength, "TUPLE items", p, end)
+        let key = try decodeValue(buf, p, p + keyLength, depth: depth + 1)
+        let value = try decodeValue(buf, p + keyLength, p + keyLength + valueLength, depth: depth + 1)
+        guard PythonKey.isHashable(key) else {
+            throw PackifyError(.unhashable(type: key.typeName, context: "dict key"), at: dictStart)
+        }
+        return PackifyDictEntry(key, value)
     }
 
     @inline(__always)
@@ -175,6 +221,10 @@ extension PackifyInteger {
 extension Packify {
     /// Decodes packify bytes with the default decoder.
     public static func decode(_ bytes: some Collection<UInt8>) throws(PackifyError) -> PackifyValue {
+        try PackifyDecoder().decode(bytes)
+    }
+
+    public static func decode(_ bytes: [UInt8]) throws(PackifyError) -> PackifyValue {
         try PackifyDecoder().decode(bytes)
     }
 }

@@ -73,6 +73,9 @@ struct PythonKey: Hashable {
     }
 
     static func equal(_ a: PackifyValue, _ b: PackifyValue) -> Bool {
+        if case .string(let x) = a, case .string(let y) = b {  // the common case
+            return x.utf8.count == y.utf8.count && x.utf8.elementsEqual(y.utf8)
+        }
         if let na = number(a), let nb = number(b) {
             if na == .incomparable || nb == .incomparable { return false }
             return na == nb

@@ -11,3 +11,14 @@ func withRawBytes<R, E: Error>(
     }
     return try Array(bytes).withUnsafeBytes { b in Result { () throws(E) in try body(b) } }.get()
 }
+
+/// A byte array copied from raw memory with one memcpy.
+@inline(__always)
+func copyBytes(_ source: UnsafeRawBufferPointer) -> [UInt8] {
+    [UInt8](unsafeUninitializedCapacity: source.count) { dest, initialized in
+        if let base = source.baseAddress, source.count > 0 {
+            UnsafeMutableRawPointer(dest.baseAddress!).copyMemory(from: base, byteCount: source.count)
+        }
+        initialized = source.count
+    }
+}
