@@ -9,6 +9,7 @@ let package = Package(
     products: [
         .library(name: "NetaioWire", targets: ["NetaioWire"]),
         .library(name: "NetaioPlugins", targets: ["NetaioPlugins"]),
+        .library(name: "NetaioCore", targets: ["NetaioCore"]),
         .executable(name: "netaio-bench", targets: ["NetaioBench"]),
     ],
     dependencies: [
@@ -28,6 +29,7 @@ let package = Package(
                 "NetaioWire", "CSodium",
                 .product(name: "Crypto", package: "swift-crypto"),
             ]),
+        .target(name: "NetaioCore", dependencies: ["NetaioWire", "NetaioPlugins"]),
         .executableTarget(name: "NetaioBench", dependencies: ["NetaioWire", "NetaioPlugins"]),
         // Shared by the test targets: fixture lookup, typed JSON values, the Python oracle.
         .target(
@@ -39,5 +41,6 @@ let package = Package(
             dependencies: ["NetaioWire", "NetaioTestSupport"]),
         .testTarget(
             name: "NetaioPluginsTests", dependencies: ["NetaioPlugins", "NetaioWire", "CSodium"]),
+        .testTarget(name: "NetaioCoreTests", dependencies: ["NetaioCore", "NetaioTestSupport"]),
     ]
 )

@@ -1,0 +1,276 @@
+/// The netaio node engine: a sans-I/O state machine shared by the TCP server, TCP client
+/// and UDP node roles.
+///
+/// Drive it with inputs (`accepted`, `connect`/`connected`, `received`, `closed`,
+/// `timerFired`) and commands (`send`, `request`, `notify`, `managePeers`, …); each call
+/// queues `Action`s, which `takeActions()` hands out in order. It has no sockets, threads,
+/// wall clock or system randomness of its own: time and randomness come from the
+/// configuration's `clock` and `random`. Call it from one thread at a time.
+public final class NodeEngine {
+    public var configuration: NodeConfiguration
+    /// Called when a request times out, before its `requestFailed` event (netaio's
+    /// timeout error handler; may e.g. `connect` again).
+    public var requestTimeoutHandler: ((RequestTimeout, NodeEngine) -> Void)?
+
+    struct HandlerEntry {
+        var handler: Handler
+        var authPlugin: (any AuthPlugin)?
+        var cipherPlugin: (any CipherPlugin)?
+    }
+
+    struct Connection {
+        var remote: Address
+        var isOpen: Bool
+        var pendingOutput: [[UInt8]] = []
+    }
+
+    struct PendingRequest {
+        var uri: [UInt8]
+        var type: MessageType
+        var endpoint: Endpoint
+        var remote: Address
+        var timer: TimerID
+        var timeout: Double
+        var options: SendOptions
+
+        /// netaio's ephemeral keys: AUTH_ERROR, ERROR, the success type, NOT_FOUND unless CREATE.
+        var successType: MessageType { type == .requestURI ? .respondURI : .ok }
+        func accepts(_ t: MessageType) -> Bool {
+            t == successType || t == .authError || t == .error || (t == .notFound && type != .createURI)
+        }
+    }
+
+    struct PeerManagement {
+        var appID: [UInt8]
+        var advertiseEvery: Double
+        var peerTimeout: Int
+        var authPlugin: (any AuthPlugin)?
+        var cipherPlugin: (any CipherPlugin)?
+        var timer: TimerID?
+        var options: SendOptions { SendOptions(authPlugin: authPlugin, cipherPlugin: cipherPlugin) }
+    }
+
+    enum TimerPurpose {
+        case request(RequestID)
+        case advertise([UInt8])
+    }
+
+    var outbox: [Action] = []
+    private var counter: UInt64 = 0
+
+    var handlers: [HandlerKey: HandlerEntry] = [:]
+    var ephemeralHandlers: [HandlerKey: HandlerEntry] = [:]
+    var connections = OrderedMap<ConnectionID, Connection>()
+    var buffers: [ConnectionID: StreamBuffer] = [:]
+    var peerTable = OrderedMap<[UInt8], Peer>()
+    var peerAddrs = OrderedMap<Address, [UInt8]>()
+    var subscriptions = OrderedMap<[UInt8], [Endpoint]>()
+    var requests = OrderedMap<RequestID, PendingRequest>()
+    var timers: [TimerID: TimerPurpose] = [:]
+    var peerManagement = OrderedMap<[UInt8], PeerManagement>()
+
+    public init(_ configuration: NodeConfiguration) {
+        self.configuration = configuration
+    }
+
+    /// The actions queued since the last call, oldest first.
+    public func takeActions() -> [Action] {
+        defer { outbox.removeAll() }
+        return outbox
+    }
+
+    // MARK: - State queries
+
+    public var role: Role { configuration.role }
+    /// Known peers in the order they were first seen.
+    public var peers: [Peer] { peerTable.values }
+    public func peer(id: [UInt8]) -> Peer? { peerTable[id] }
+    /// The peer recorded at a remote address (how netaio finds the peer for plugins).
+    public func peer(at address: Address) -> Peer? { peerAddrs[address].flatMap { peerTable[$0] } }
+    public var openConnections: [ConnectionID] { connections.keys }
+    public func remoteAddress(of connection: ConnectionID) -> Address? { connections[connection]?.remote }
+    /// TCP client: the connection to a server, by the address given to `connect`.
+    public func connection(to server: Address) -> ConnectionID? {
+        connections.keys.first { connections[$0]!.remote == server }
+    }
+    public func subscribers(of topic: [UInt8]) -> [Endpoint] { subscriptions[topic] ?? [] }
+    public var pendingRequests: [RequestID] { requests.keys }
+    public var managedAppIDs: [[UInt8]] { peerManagement.keys }
+
+    // MARK: - Handlers
+
+    /// Registers a permanent handler (netaio `on`/`add_handler`); replaces one with the same key.
+    public func on(_ key: HandlerKey, authPlugin: (any AuthPlugin)? = nil, cipherPlugin: (any CipherPlugin)? = nil, _ handler: @escaping Handler) {
+        handlers[key] = HandlerEntry(handler: handler, authPlugin: authPlugin, cipherPlugin: cipherPlugin)
+    }
+
+    /// Registers a handler used once (netaio `once`/`add_ephemeral_handler`). For the same
+    /// key it wins over the permanent one; it is consumed even if its inner checks fail.
+    public func once(_ key: HandlerKey, authPlugin: (any AuthPlugin)? = nil, cipherPlugin: (any CipherPlugin)? = nil, _ handler: @escaping Handler) {
+        ephemeralHandlers[key] = HandlerEntry(handler: handler, authPlugin: authPlugin, cipherPlugin: cipherPlugin)
+    }
+
+    public func removeHandler(_ key: HandlerKey) { handlers[key] = nil }
+    public func removeEphemeralHandler(_ key: HandlerKey) { ephemeralHandlers[key] = nil }
+
+    // MARK: - Connection inputs
+
+    /// TCP server: a client connected from `remote`.
+    public func accepted(from remote: Address) -> ConnectionID {
+        let id = ConnectionID(rawValue: nextID())
+        connections[id] = Connection(remote: remote, isOpen: true)
+        buffers[id] = StreamBuffer()
+        return id
+    }
+
+    /// TCP client: asks the driver to connect to `server` (action `.open`). Sends made
+    /// before `connected` are held. With peer management on, ADVERTISE_PEER is queued first.
+    public func connect(to server: Address) -> ConnectionID {
+        let id = ConnectionID(rawValue: nextID())
+        connections[id] = Connection(remote: server, isOpen: false)
+        buffers[id] = StreamBuffer()
+        outbox.append(.open(id, to: server))
+        if role == .tcpClient {
+            for app in peerManagement.values { sendPeerMessage(.advertisePeer, app, to: .connection(id)) }
+        }
+        return id
+    }
+
+    /// TCP client: the connection the engine asked for is established.
+    public func connected(_ id: ConnectionID) {
+        guard var conn = connections[id], !conn.isOpen else { return }
+        conn.isOpen = true
+        let pending = conn.pendingOutput
+        conn.pendingOutput = []
+        connections[id] = conn
+        for bytes in pending { outbox.append(.send(bytes, to: .connection(id))) }
+    }
+
+    /// Bytes arrived on a connection, in any chunking. Complete frames are processed at once.
+    public func received(_ bytes: some Sequence<UInt8>, on id: ConnectionID) {
+        guard let remote = connections[id]?.remote, buffers[id] != nil else {
+            drop(.unknownEndpoint, .connection(id))
+            return
+        }
+        buffers[id]!.append(bytes)
+        while buffers[id] != nil, let length = buffers[id]!.frameLength() {
+            if length > configuration.maxFrameLength {
+                drop(.frameTooLarge(length), .connection(id))
+                close(id)
+                return
+            }
+            guard buffers[id]!.available >= length else { return }
+            let frame = buffers[id]!.take(length)
+            handleFrame(frame, from: .connection(id), remote: remote, stream: true)
+        }
+    }
+
+    /// The driver saw the connection end (EOF, reset, failed connect). Bytes of an
+    /// incomplete frame are discarded; the peer recorded at its address loses it.
+    public func closed(_ id: ConnectionID) { forget(id) }
+
+    /// Closes a connection from this side. A TCP client with peer management sends
+    /// DISCONNECT first (netaio `close`).
+    public func close(_ id: ConnectionID) {
+        guard connections[id] != nil else { return }
+        if role == .tcpClient {
+            for app in peerManagement.values { sendPeerMessage(.disconnect, app, to: .connection(id)) }
+        }
+        forget(id)
+        outbox.append(.close(id))
+    }
+
+    private func forget(_ id: ConnectionID) {
+        guard let conn = connections.removeValue(forKey: id) else { return }
+        buffers[id] = nil
+        removeSubscriptions(of: .connection(id))
+        for rid in requests.keys where requests[rid]!.endpoint == .connection(id) {
+            finish(rid, .failure(.connectionClosed))
+        }
+        // Q18: a TCP peer goes with its connection.
+        if !connections.values.contains(where: { $0.remote == conn.remote }) {
+            unbindAddress(conn.remote, reason: .connectionClosed)
+        }
+    }
+
+    // MARK: - Datagram input
+
+    /// UDP: one datagram from `source`. Bytes after the frame are ignored (as netaio).
+    public func received(datagram: [UInt8], from source: Address) {
+        if configuration.ignoreOwnIP, let local = configuration.localAddress, local.host == source.host {
+            drop(.ownAddress, .address(source))
+            return
+        }
+        handleFrame(datagram, from: .address(source), remote: source, stream: false)
+    }
+
+    // MARK: - Timers
+
+    public func timerFired(_ id: TimerID) {
+        guard let purpose = timers.removeValue(forKey: id) else { return }
+        switch purpose {
+        case .request(let rid):
+            guard let r = requests[rid] else { return }
+            let info = RequestTimeout(id: rid, uri: r.uri, type: r.type, endpoint: r.endpoint, remote: r.remote, timeout: r.timeout)
+            requests[rid] = nil
+            requestTimeoutHandler?(info, self)
+            outbox.append(.event(.requestFailed(rid, info.error)))
+        case .advertise(let appID):
+            guard var app = peerManagement[appID] else { return }
+            app.timer = nil
+            peerManagement[appID] = app
+            advertise(appID)
+        }
+    }
+
+    func armTimer(after seconds: Double, _ purpose: TimerPurpose) -> TimerID {
+        let id = TimerID(rawValue: nextID())
+        timers[id] = purpose
+        outbox.append(.armTimer(id, deadline: now + max(0, seconds)))
+        return id
+    }
+
+    func cancelTimer(_ id: TimerID?) {
+        guard let id, timers.removeValue(forKey: id) != nil else { return }
+        outbox.append(.cancelTimer(id))
+    }
+
+    // MARK: - Helpers
+
+    func nextID() -> UInt64 {
+        counter += 1
+        return counter
+    }
+
+    var now: Double { configuration.clock.now() }
+
+    /// `int(time())`; a broken clock reads as 0.
+    var nowSeconds: Int {
+        let t = now
+        guard t.isFinite, t > -9.2e18, t < 9.2e18 else { return 0 }
+        return Int(t.rounded(.towardZero))
+    }
+
+    var pluginContext: PluginContext {
+        PluginContext(random: configuration.random, clock: configuration.clock, localPeer: configuration.localPeer)
+    }
+
+    func drop(_ reason: DropReason, _ endpoint: Endpoint?) {
+        outbox.append(.event(.dropped(Drop(reason, endpoint: endpoint))))
+    }
+
+    func isSilent(_ type: MessageType) -> Bool { configuration.isSilentType(type, configuration.messageTypes) }
+
+    func remoteAddress(of endpoint: Endpoint) -> Address? {
+        switch endpoint {
+        case .connection(let id): connections[id]?.remote
+        case .address(let a): a
+        }
+    }
+
+    /// Endpoints that reach `address`: the address itself (UDP) or connections from/to it.
+    func endpoints(at address: Address) -> [Endpoint] {
+        if role == .udpNode { return [.address(address)] }
+        return connections.keys.filter { connections[$0]!.remote == address }.map { .connection($0) }
+    }
+}
