@@ -31,6 +31,10 @@ let package = Package(
             ]),
         .target(name: "NetaioCore", dependencies: ["NetaioWire", "NetaioPlugins"]),
         .executableTarget(name: "NetaioBench", dependencies: ["NetaioWire", "NetaioPlugins"]),
+        // libFuzzer targets (docs/fuzzing.md): harmless no-op executables in a normal build;
+        // built with --sanitize=fuzzer per product in their own scratch path.
+        .executableTarget(name: "FuzzPackifyDecode", dependencies: ["NetaioWire"], path: "Fuzz/FuzzPackifyDecode"),
+        .executableTarget(name: "FuzzFrameDecode", dependencies: ["NetaioWire"], path: "Fuzz/FuzzFrameDecode"),
         // Shared by the test targets: fixture lookup, typed JSON values, the Python oracle.
         .target(
             name: "NetaioTestSupport",
