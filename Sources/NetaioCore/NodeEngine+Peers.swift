@@ -99,7 +99,7 @@ extension NodeEngine {
     /// Peers whose `lastRx` is more than `timeout` whole seconds ago are removed.
     public func removeTimedOutPeers(olderThan timeout: Int) {
         let t = nowSeconds
-        for id in peerTable.keys where t - peerTable[id]!.lastRx > timeout {
+        for id in peerTable.keys where t - (peerTable[id]?.lastRx ?? t) > timeout {
             removePeer(id, reason: .timedOut)
         }
     }

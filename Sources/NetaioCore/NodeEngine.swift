@@ -184,7 +184,7 @@ public final class NodeEngine {
         guard let conn = connections.removeValue(forKey: id) else { return }
         buffers[id] = nil
         removeSubscriptions(of: .connection(id))
-        for rid in requests.keys where requests[rid]!.endpoint == .connection(id) {
+        for rid in requests.keys where requests[rid]?.endpoint == .connection(id) {
             finish(rid, .failure(.connectionClosed))
         }
         // Q18: a TCP peer goes with its connection.
