@@ -33,4 +33,13 @@ public enum NetaioCrypto {
 
     static let encLabel: [UInt8] = Array("enc".utf8)
     static let macLabel: [UInt8] = Array("mac".utf8)
+    static let encLabelDigest = sha256(encLabel)
+    static let macLabelDigest = sha256(macLabel)
+
+    /// `derive_key` from the parts' digests, for callers that cache constant parts' hashes.
+    static func deriveKey(digests: [UInt8]...) -> [UInt8] {
+        var outer = SHA256()
+        for digest in digests { feed(&outer, digest) }
+        return Array(outer.finalize())
+    }
 }

@@ -10,7 +10,12 @@ extension NetaioCrypto {
 
     /// The same MAC over the concatenation of `parts`, without concatenating them.
     public static func hmac(key: [UInt8], iv: [UInt8], parts: [[UInt8]]) -> [UInt8] {
-        let k = deriveKey(key, iv, macLabel)
+        hmac(keyDigest: sha256(key), iv: iv, parts: parts)
+    }
+
+    /// The MAC with `SHA256(key)` given: plugins hash their fixed key once, not per message.
+    static func hmac(keyDigest: [UInt8], iv: [UInt8], parts: [[UInt8]]) -> [UInt8] {
+        let k = deriveKey(digests: keyDigest, sha256(iv), macLabelDigest)
         var inner = SHA256()
         feed(&inner, padded(k, with: 0x36))
         for part in parts { feed(&inner, part) }
@@ -26,8 +31,8 @@ extension NetaioCrypto {
         constantTimeEquals(hmac(key: key, iv: iv, message: message), mac)
     }
 
-    static func checkHMAC(key: [UInt8], iv: [UInt8], parts: [[UInt8]], mac: [UInt8]) -> Bool {
-        constantTimeEquals(hmac(key: key, iv: iv, parts: parts), mac)
+    static func checkHMAC(keyDigest: [UInt8], iv: [UInt8], parts: [[UInt8]], mac: [UInt8]) -> Bool {
+        constantTimeEquals(hmac(keyDigest: keyDigest, iv: iv, parts: parts), mac)
     }
 
     /// Equality whose running time depends only on the lengths, never on where the bytes

@@ -10,6 +10,8 @@
 public struct HMACAuthPlugin: AuthPlugin {
     /// `SHA256(secret)`.
     public let secretKey: [UInt8]
+    /// SHA256(secretKey), the first part of every derived MAC key: hashed once here.
+    let secretKeyDigest: [UInt8]
     public let hmacField: String
     public let nonceField: String
     public let tsField: String
@@ -23,6 +25,7 @@ public struct HMACAuthPlugin: AuthPlugin {
         freshness: HMACFreshness? = nil
     ) {
         secretKey = NetaioCrypto.sha256(secret)
+        secretKeyDigest = NetaioCrypto.sha256(secretKey)
         self.hmacField = hmacField
         self.nonceField = nonceField
         self.tsField = tsField
@@ -44,7 +47,7 @@ public struct HMACAuthPlugin: AuthPlugin {
     ) throws(PluginError) {
         let nonce = try existingNonce(fields) ?? context.random.bytes(Self.nonceSize)
         let ts = try timestampBytes(fields[tsField], clock: context.clock)
-        let mac = NetaioCrypto.hmac(key: secretKey, iv: nonce, parts: [ts, body.encode()])
+        let mac = NetaioCrypto.hmac(keyDigest: secretKeyDigest, iv: nonce, parts: [ts, body.encode()])
         // Python writes back the nonce object it used: a reused bytearray stays a bytearray.
         if fields.bytes(nonceField) != nonce { fields[nonceField] = .bytes(nonce) }
         fields[tsField] = .bytes(ts)
@@ -58,7 +61,7 @@ public struct HMACAuthPlugin: AuthPlugin {
               let nonce = fields[nonceField]?.byteArrayValue,
               let mac = fields[hmacField]?.byteArrayValue
         else { return false }
-        guard NetaioCrypto.checkHMAC(key: secretKey, iv: nonce, parts: [tsBytes, body.encode()], mac: mac) else {
+        guard NetaioCrypto.checkHMAC(keyDigest: secretKeyDigest, iv: nonce, parts: [tsBytes, body.encode()], mac: mac) else {
             return false
         }
         guard let freshness else { return true }
