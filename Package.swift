@@ -44,7 +44,7 @@ let package = Package(
             name: "NetaioWireTests",
             dependencies: ["NetaioWire", "NetaioTestSupport"]),
         .testTarget(
-            name: "NetaioPluginsTests", dependencies: ["NetaioPlugins", "NetaioWire", "CSodium"]),
+            name: "NetaioPluginsTests", dependencies: ["NetaioPlugins", "NetaioWire", "CSodium", "NetaioTestSupport"]),
         .testTarget(name: "NetaioCoreTests", dependencies: ["NetaioCore", "NetaioTestSupport"]),
     ]
 )

@@ -1,3 +1,4 @@
+import NetaioTestSupport
 import Testing
 import NetaioPlugins
 

@@ -1,4 +1,5 @@
 import Foundation
+import NetaioWire
 
 /// Locates files under the repository's Fixtures/ folder from this source file's path,
 /// so tests work from any working directory.
@@ -23,4 +24,17 @@ public enum Fixtures {
     public static func vectors(kind: String) -> [[String: Any]] {
         vectors.filter { $0["kind"] as? String == kind }
     }
+}
+
+/// Hex from a vector field (`null` → nil).
+public func hexBytes(_ value: Any?) -> [UInt8]? {
+    guard let text = value as? String else { return nil }
+    return Hex.decode(text)
+}
+
+extension Dictionary where Key == String, Value == Any {
+    /// A nested object of a vector (empty when absent).
+    public subscript(object key: String) -> [String: Any] { self[key] as? [String: Any] ?? [:] }
+    /// A vector's name.
+    public var name: String { self["name"] as? String ?? "?" }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import Testing
 
 /// A long-lived subprocess running the real Python netaio 0.0.9 (scripts/python/oracle.py),
 /// spoken to in JSON lines. Tests use it to compare our bytes with the reference's.
@@ -12,6 +13,12 @@ public final class PythonOracle: @unchecked Sendable {
 
     public struct Failure: Error, CustomStringConvertible {
         public let description: String
+        /// True when Python raised (the description is "ExceptionType: message").
+        public var fromPython = false
+        public init(description: String, fromPython: Bool = false) {
+            self.description = description
+            self.fromPython = fromPython
+        }
     }
 
     private let process = Process()
@@ -21,7 +28,50 @@ public final class PythonOracle: @unchecked Sendable {
     private var nextID = 0
     private let lock = NSLock()
 
+    /// Python raised: `error` is "ExceptionType: message" (from `call(_:_:)`).
+    public struct PythonError: Error, CustomStringConvertible {
+        public let error: String
+        public var description: String { "Python raised \(error)" }
+    }
+
     public static var skipRequested: Bool { ProcessInfo.processInfo.environment["NETAIO_SKIP_PYTHON"] == "1" }
+
+    /// For `@Suite(.enabled(if: PythonOracle.enabled, PythonOracle.skipReason))`: false only
+    /// when NETAIO_SKIP_PYTHON=1, and then it says so.
+    public static let enabled: Bool = {
+        if skipRequested { print("⚠︎ NETAIO_SKIP_PYTHON=1: skipping live interop tests against Python netaio") }
+        return !skipRequested
+    }()
+
+    public static let skipReason: Comment = "NETAIO_SKIP_PYTHON=1 set: live interop with Python netaio skipped"
+
+    /// Starts the oracle (throws `Unavailable`, naming scripts/setup, without the venv).
+    public static func start() throws -> PythonOracle { try PythonOracle() }
+
+    /// Ends the subprocess (also done on deinit).
+    public func close() {
+        try? input.fileHandleForWriting.close()
+        if process.isRunning { process.waitUntilExit() }
+    }
+
+    /// Calls `op` and returns its result (NSNull for null); a Python exception is `PythonError`.
+    public func call(_ op: String, _ arguments: [String: Any] = [:]) throws -> Any {
+        var request = arguments
+        request["op"] = op
+        do {
+            return try call(request) ?? NSNull()
+        } catch let failure as Failure where failure.fromPython {
+            throw PythonError(error: failure.description)
+        }
+    }
+
+    /// `call` for ops that return `{"hex": ...}`.
+    public func hex(_ op: String, _ arguments: [String: Any]) throws -> [UInt8] {
+        guard let result = try call(op, arguments) as? [String: Any], let bytes = hexBytes(result["hex"]) else {
+            throw Failure(description: "\(op): no hex in the result")
+        }
+        return bytes
+    }
 
     public static var pythonPath: URL { Fixtures.url(".venv/bin/python") }
 
@@ -41,10 +91,7 @@ public final class PythonOracle: @unchecked Sendable {
         guard pong as? String == "pong" else { throw Unavailable(description: "oracle answered \(String(describing: pong)) to ping") }
     }
 
-    deinit {
-        try? input.fileHandleForWriting.close()
-        process.waitUntilExit()
-    }
+    deinit { close() }
 
     /// Sends one request and returns its `result`; a Python exception becomes `Failure`.
     @discardableResult
@@ -63,7 +110,7 @@ public final class PythonOracle: @unchecked Sendable {
         }
         guard object["id"] as? Int == nextID else { throw Failure(description: "oracle reply out of order: \(object)") }
         if object["ok"] as? Bool == true { return object["result"] }
-        throw Failure(description: object["error"] as? String ?? "unknown oracle error")
+        throw Failure(description: object["error"] as? String ?? "unknown oracle error", fromPython: true)
     }
 
     /// Like `call`, but a Python exception is returned as `.failure(message)`.

@@ -10,9 +10,9 @@ public enum TypedValue {
         public let description: String
     }
 
-    public static func decode(_ json: Any) throws -> PackifyValue {
+    public static func decode(_ json: Any?) throws -> PackifyValue {
         guard let object = json as? [String: Any], let type = object["type"] as? String else {
-            throw FormatError(description: "not a typed value: \(json)")
+            throw FormatError(description: "not a typed value: \(String(describing: json))")
         }
         func hex(_ key: String) throws -> [UInt8] {
             guard let text = object[key] as? String, let bytes = Hex.decode(text) else {
@@ -53,6 +53,12 @@ public enum TypedValue {
         default:
             throw FormatError(description: "unknown typed value \(type)")
         }
+    }
+
+    /// Auth fields from a typed dict, in the vector's order.
+    public static func authFields(_ json: Any?) throws -> AuthFields {
+        guard case .dict(let entries) = try decode(json) else { throw FormatError(description: "auth fields are not a dict") }
+        return AuthFields(entries.map { (($0.key.stringValue ?? ""), $0.value) })
     }
 
     public static func encode(_ value: PackifyValue) -> [String: Any] {

@@ -1,3 +1,4 @@
+import NetaioTestSupport
 import NetaioPlugins
 
 /// Reproducible random messages for the interop tests: a standard type, a uri of 0–40

@@ -1,3 +1,4 @@
+import NetaioTestSupport
 import NetaioPlugins
 
 /// Small builders shared by the unit tests.
