@@ -106,15 +106,7 @@ public struct PackifyDecoder: Sendable {
     private func decodeContainer(
         _ buf: UnsafeRawBufferPointer, type: PackifyTypeCode, width: Int, start: Int, end: Int, depth: Int
     ) throws(PackifyError) -> PackifyValue {
-        var p = start + 1
-        try need(1 + width, "\(type.name) item length category and count", p, end)
-        let itemCategory = buf[p]
-        let itemWidth = PackifyCategory.width(ofCode: itemCategory)
-        guard itemCategory & 0x3F == 0, itemWidth != 0 else {
-            throw PackifyError(.invalidItemLengthCategory(itemCategory), at: p)
-        }
-        let count = Int(readUInt(buf, p + 1, width))
-        p += 1 + width
+        var (itemWidth, count, p) = try containerHeader(buf, type: type, width: width, start: start, end: end)
         // count * itemWidth cannot overflow: count < 2^32, itemWidth <= 4.
         try need(count * itemWidth, "\(type.name) item length table", p, end)
         let table = p
@@ -153,6 +145,21 @@ public struct PackifyDecoder: Sendable {
         }
     }
 
+    /// Reads a container's item-length category and count; returns the item length width,
+    /// the count and the offset of the length table.
+    private func containerHeader(
+        _ buf: UnsafeRawBufferPointer, type: PackifyTypeCode, width: Int, start: Int, end: Int
+    ) throws(PackifyError) -> (itemWidth: Int, count: Int, table: Int) {
+        let p = start + 1
+        try need(1 + width, "\(type.name) item length category and count", p, end)
+        let itemCategory = buf[p]
+        let itemWidth = PackifyCategory.width(ofCode: itemCategory)
+        guard itemCategory & 0x3F == 0, itemWidth != 0 else {
+            throw PackifyError(.invalidItemLengthCategory(itemCategory), at: p)
+        }
+        return (itemWidth, Int(readUInt(buf, p + 1, width)), p + 1 + width)
+    }
+
     /// One dict item: packify requires it to decode to a 2-tuple with a hashable key.
     /// Decoding the pair's two slots directly accepts and rejects exactly what decoding
     /// the tuple and then checking it would, without building the tuple.
@@ -165,19 +172,11 @@ public struct PackifyDecoder: Sendable {
         guard width != 0 else {
             throw PackifyError(.lengthCategoryNotAllowed(code: buf[start], type: "TUPLE"), at: start)
         }
-        var p = start + 1
-        try need(1 + width, "TUPLE item length category and count", p, end)
-        let itemCategory = buf[p]
-        let itemWidth = PackifyCategory.width(ofCode: itemCategory)
-        guard itemCategory & 0x3F == 0, itemWidth != 0 else {
-            throw PackifyError(.invalidItemLengthCategory(itemCategory), at: p)
-        }
-        let count = Int(readUInt(buf, p + 1, width))
+        var (itemWidth, count, p) = try containerHeader(buf, type: .tuple, width: width, start: start, end: end)
         guard count == 2 else {
             _ = try decodeValue(buf, start, end, depth: depth)
             throw PackifyError(.dictItemNotPair, at: dictStart)
         }
-        p += 1 + width
         try need(2 * itemWidth, "TUPLE item length table", p, end)
         let keyLength = Int(readUInt(buf, p, itemWidth))
         let valueLength = Int(readUInt(buf, p + itemWidth, itemWidth))

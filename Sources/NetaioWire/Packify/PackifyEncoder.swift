@@ -80,12 +80,7 @@ public enum Packify {
         try appendSorted(count: fields.count, lengths: lengths, type: .dict, into: &out) { i, out throws(PackifyError) in
             let name = fields[i].name.utf8
             let k = 1 + lengthWidth(name.count) + name.count, v = try encodedSize(fields[i].value)
-            let itemCat = PackifyCategory.smallest(for: max(k, v))!
-            out.append(PackifyCategory.cat1 | PackifyTypeCode.tuple.rawValue)
-            out.append(itemCat)
-            out.append(2)
-            appendLength(k, category: itemCat, into: &out)
-            appendLength(v, category: itemCat, into: &out)
+            appendPairHeader(keySize: k, valueSize: v, into: &out)
             try appendSized(name, type: .str, into: &out)
             try encode(fields[i].value, into: &out)
         }
@@ -190,15 +185,20 @@ public enum Packify {
 
     /// The `(key, value)` tuple packify encodes for each dict entry.
     static func appendPair(_ key: PackifyValue, _ value: PackifyValue, into out: inout [UInt8]) throws(PackifyError) {
-        let k = try encodedSize(key), v = try encodedSize(value)
+        appendPairHeader(keySize: try encodedSize(key), valueSize: try encodedSize(value), into: &out)
+        try encode(key, into: &out)
+        try encode(value, into: &out)
+    }
+
+    /// The header of a 2-tuple whose items encode to `keySize` and `valueSize` bytes.
+    @inline(__always)
+    static func appendPairHeader(keySize k: Int, valueSize v: Int, into out: inout [UInt8]) {
         let itemCat = PackifyCategory.smallest(for: max(k, v))!
         out.append(PackifyCategory.cat1 | PackifyTypeCode.tuple.rawValue)
         out.append(itemCat)
         out.append(2)
         appendLength(k, category: itemCat, into: &out)
         appendLength(v, category: itemCat, into: &out)
-        try encode(key, into: &out)
-        try encode(value, into: &out)
     }
 
     /// Container header: code, item-length category, count, then the length table.
