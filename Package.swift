@@ -11,6 +11,7 @@ let package = Package(
         .library(name: "NetaioPlugins", targets: ["NetaioPlugins"]),
         .library(name: "NetaioCore", targets: ["NetaioCore"]),
         .executable(name: "netaio-bench", targets: ["NetaioBench"]),
+        .executable(name: "netaio-fuzz-diff", targets: ["NetaioFuzzDiff"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
@@ -49,6 +50,8 @@ let package = Package(
         .executableTarget(name: "FuzzPeerPlugin", dependencies: ["NetaioFuzzChecksNode"], path: "Fuzz/FuzzPeerPlugin"),
         .executableTarget(name: "FuzzNodeTCPServer", dependencies: ["NetaioFuzzChecksNode"], path: "Fuzz/FuzzNodeTCPServer"),
         .executableTarget(name: "FuzzNodeUDP", dependencies: ["NetaioFuzzChecksNode"], path: "Fuzz/FuzzNodeUDP"),
+        // Differential fuzzing: our reference readers against Python netaio (scripts/fuzz --differential).
+        .executableTarget(name: "NetaioFuzzDiff", dependencies: ["NetaioWire", "NetaioTestSupport"]),
         // Shared by the test targets: fixture lookup, typed JSON values, the Python oracle.
         .target(
             name: "NetaioTestSupport",
