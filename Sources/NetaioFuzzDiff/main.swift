@@ -13,7 +13,6 @@ let opsByTarget: [String: [String]] = [
     "FuzzAuthFieldsDecode": ["unpack"],
     "FuzzFrameDecode": ["message_decode", "tcp_read", "udp_parse"],
     "FuzzHeaderDecode": ["message_decode", "udp_parse"],
-    "FuzzBodyDecode": ["unpack"],
 ]
 
 let arguments = Array(CommandLine.arguments.dropFirst())
