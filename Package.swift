@@ -10,10 +10,12 @@ let package = Package(
         .library(name: "NetaioWire", targets: ["NetaioWire"]),
         .library(name: "NetaioPlugins", targets: ["NetaioPlugins"]),
         .library(name: "NetaioCore", targets: ["NetaioCore"]),
+        .executable(name: "netaio", targets: ["NetaioCLI"]),
         .executable(name: "netaio-bench", targets: ["NetaioBench"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
     ],
     targets: [
         .systemLibrary(
@@ -30,6 +32,13 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
             ]),
         .target(name: "NetaioCore", dependencies: ["NetaioWire", "NetaioPlugins"]),
+        // The `netaio` reference command line (README, each subcommand's --help).
+        .executableTarget(
+            name: "NetaioCLI",
+            dependencies: [
+                "NetaioWire", "NetaioPlugins", "NetaioCore",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]),
         .executableTarget(name: "NetaioBench", dependencies: ["NetaioWire", "NetaioPlugins"]),
         // libFuzzer targets (docs/fuzzing.md): harmless no-op executables in a normal build;
         // built with --sanitize=fuzzer per product in their own scratch path.
@@ -46,5 +55,7 @@ let package = Package(
         .testTarget(
             name: "NetaioPluginsTests", dependencies: ["NetaioPlugins", "NetaioWire", "CSodium", "NetaioTestSupport"]),
         .testTarget(name: "NetaioCoreTests", dependencies: ["NetaioCore", "NetaioTestSupport"]),
+        // Runs the built `netaio` executable as a user would (exit codes, output).
+        .testTarget(name: "NetaioCLITests", dependencies: ["NetaioWire", "NetaioPlugins", "NetaioTestSupport"]),
     ]
 )
