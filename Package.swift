@@ -42,8 +42,22 @@ let package = Package(
         .executableTarget(name: "NetaioBench", dependencies: ["NetaioWire", "NetaioPlugins"]),
         // libFuzzer targets (docs/fuzzing.md): harmless no-op executables in a normal build;
         // built with --sanitize=fuzzer per product in their own scratch path.
-        .executableTarget(name: "FuzzPackifyDecode", dependencies: ["NetaioWire"], path: "Fuzz/FuzzPackifyDecode"),
-        .executableTarget(name: "FuzzFrameDecode", dependencies: ["NetaioWire"], path: "Fuzz/FuzzFrameDecode"),
+        // The properties live in two check libraries, shared with the corpus replay test;
+        // the codec one links NetaioWire only, which keeps those fuzzers fast.
+        .target(name: "NetaioFuzzChecks", dependencies: ["NetaioWire"]),
+        .target(name: "NetaioFuzzChecksNode", dependencies: ["NetaioCore", "NetaioFuzzChecks"]),
+        .executableTarget(name: "FuzzPackifyDecode", dependencies: ["NetaioFuzzChecks"], path: "Fuzz/FuzzPackifyDecode"),
+        .executableTarget(name: "FuzzHeaderDecode", dependencies: ["NetaioFuzzChecks"], path: "Fuzz/FuzzHeaderDecode"),
+        .executableTarget(name: "FuzzBodyDecode", dependencies: ["NetaioFuzzChecks"], path: "Fuzz/FuzzBodyDecode"),
+        .executableTarget(name: "FuzzAuthFieldsDecode", dependencies: ["NetaioFuzzChecks"], path: "Fuzz/FuzzAuthFieldsDecode"),
+        .executableTarget(name: "FuzzFrameDecode", dependencies: ["NetaioFuzzChecks"], path: "Fuzz/FuzzFrameDecode"),
+        .executableTarget(name: "FuzzMessageTypeSet", dependencies: ["NetaioFuzzChecks"], path: "Fuzz/FuzzMessageTypeSet"),
+        .executableTarget(name: "FuzzHMACAuth", dependencies: ["NetaioFuzzChecksNode"], path: "Fuzz/FuzzHMACAuth"),
+        .executableTarget(name: "FuzzStreamCipher", dependencies: ["NetaioFuzzChecksNode"], path: "Fuzz/FuzzStreamCipher"),
+        .executableTarget(name: "FuzzX25519Decrypt", dependencies: ["NetaioFuzzChecksNode"], path: "Fuzz/FuzzX25519Decrypt"),
+        .executableTarget(name: "FuzzPeerPlugin", dependencies: ["NetaioFuzzChecksNode"], path: "Fuzz/FuzzPeerPlugin"),
+        .executableTarget(name: "FuzzNodeTCPServer", dependencies: ["NetaioFuzzChecksNode"], path: "Fuzz/FuzzNodeTCPServer"),
+        .executableTarget(name: "FuzzNodeUDP", dependencies: ["NetaioFuzzChecksNode"], path: "Fuzz/FuzzNodeUDP"),
         // Shared by the test targets: fixture lookup, typed JSON values, the Python oracle.
         .target(
             name: "NetaioTestSupport",
