@@ -16,6 +16,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "5.0.0"),
     ],
     targets: [
         .systemLibrary(
@@ -32,14 +33,21 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
             ]),
         .target(name: "NetaioCore", dependencies: ["NetaioWire", "NetaioPlugins"]),
+        // The deterministic network simulator (docs/simulator.md) and scenario files (docs/scenarios.md).
+        .target(
+            name: "NetaioSim",
+            dependencies: ["NetaioCore", .product(name: "Crypto", package: "swift-crypto")]),
+        .target(
+            name: "NetaioScenario",
+            dependencies: ["NetaioSim", "NetaioCore", .product(name: "Yams", package: "Yams")]),
         // The `netaio` reference command line (README, each subcommand's --help).
         .executableTarget(
             name: "NetaioCLI",
             dependencies: [
-                "NetaioWire", "NetaioPlugins", "NetaioCore",
+                "NetaioWire", "NetaioPlugins", "NetaioCore", "NetaioSim", "NetaioScenario",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
-        .executableTarget(name: "NetaioBench", dependencies: ["NetaioWire", "NetaioPlugins"]),
+        .executableTarget(name: "NetaioBench", dependencies: ["NetaioWire", "NetaioPlugins", "NetaioSim", "NetaioScenario"]),
         // libFuzzer targets (docs/fuzzing.md): harmless no-op executables in a normal build;
         // built with --sanitize=fuzzer per product in their own scratch path.
         .executableTarget(name: "FuzzPackifyDecode", dependencies: ["NetaioWire"], path: "Fuzz/FuzzPackifyDecode"),
@@ -55,6 +63,7 @@ let package = Package(
         .testTarget(
             name: "NetaioPluginsTests", dependencies: ["NetaioPlugins", "NetaioWire", "CSodium", "NetaioTestSupport"]),
         .testTarget(name: "NetaioCoreTests", dependencies: ["NetaioCore", "NetaioTestSupport"]),
+        .testTarget(name: "NetaioSimTests", dependencies: ["NetaioSim", "NetaioScenario", "NetaioCore", "NetaioTestSupport"]),
         // Runs the built `netaio` executable as a user would (exit codes, output).
         .testTarget(name: "NetaioCLITests", dependencies: ["NetaioWire", "NetaioPlugins", "NetaioTestSupport"]),
     ]
