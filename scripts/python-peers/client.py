@@ -6,6 +6,8 @@ and exit codes as the Swift CLI.
     .venv/bin/python scripts/python-peers/client.py COMMAND tcp://HOST:PORT|udp://HOST:PORT URI
         [--content TEXT | --content-file F] [--hmac-secret S] [--cipher-key K]
         [--timeout SEC] [--count N] [-v]
+        [--inner-hmac-secret S] [--inner-cipher-key K | --x25519-seed HEX]
+        [--manage-peers] [--app-id ID] [--peer-id HEX]
 
 Output: one line `TYPE_NAME[ CONTENT]` for the reply (content as UTF-8, invalid bytes
 replaced); `subscribe` prints `CONFIRM_SUBSCRIBE` and then one `NOTIFY_URI CONTENT`
@@ -15,6 +17,11 @@ Exit codes (Sources/NetaioCLI/ExitCodes.swift): 0 OK / RESPOND_URI / CONFIRM_*,
 1 any other reply type, 2 no reply within --timeout, 3 connection failed,
 64 bad arguments, 66 unreadable --content-file.
 
+The last two lines' flags go beyond the Swift CLI (interop tests of netaio's layering;
+tcp:// only): inner plugins on the request and its reply handlers, and netaio's
+automatic peer management (ADVERTISE_PEER on connect, then we wait up to --timeout
+for the server's PEER_DISCOVERED before sending; X25519 needs the server's pubkey).
+
 Workarounds for netaio 0.0.9 (none changes a byte on the wire):
   * netaio's request() only accepts replies carrying the request's uri, so error
     replies with uri 'ERROR' or '' (make_error_msg, auth errors, netaio's default
@@ -22,6 +29,9 @@ Workarounds for netaio 0.0.9 (none changes a byte on the wire):
     NOT_FOUND/NOT_PERMITTED/ERROR/AUTH_ERROR with uri 'ERROR' or '' from the server
     and report them as error replies (exit 1).  A plain AUTH_ERROR fails our outer
     HMAC check; our auth_error_handler reports it instead of dropping it.
+  * TCP: a receive loop without inner plugins is started before request(): when
+    request() starts the loop itself with inner plugins, the loop and the ephemeral
+    handler both decrypt the reply (Q7).
   * request() has no key for CONFIRM_SUBSCRIBE, so `subscribe` sends SUBSCRIBE_URI with
     send() and waits on its own ephemeral handler.
   * UDP: `ignore_own_ip=False` (Q32), and the node never answers anything (netaio's
@@ -66,7 +76,17 @@ def parse_args(argv):
     parser.add_argument("--count", type=int, default=0, metavar="N",
                         help="subscribe: exit 0 after N notifications (default: run until stopped)")
     pc.add_plugin_flags(parser)
+    pc.add_layer_flags(parser)
+    peers = parser.add_argument_group("peer management (Python test peers only)")
+    peers.add_argument("--manage-peers", action="store_true",
+                       help="netaio's automatic peer management; wait for the server's PEER_DISCOVERED")
+    peers.add_argument("--app-id", default="netaio", help="peer-management app id")
+    peers.add_argument("--peer-id", metavar="HEX", help="local peer id (default: 16 random bytes)")
     args = parser.parse_args(argv)
+    try:
+        args.inner = pc.inner_plugins(args)
+    except (pc.UsageError, ValueError) as error:
+        parser.error(str(error))
     scheme, sep, rest = args.url.partition("://")
     if not sep or scheme not in ("tcp", "udp"):
         parser.error(f"URL must be tcp://HOST:PORT or udp://HOST:PORT, got {args.url!r}")
@@ -76,6 +96,8 @@ def parse_args(argv):
         parser.error(str(error))
     if args.timeout <= 0:
         parser.error("--timeout must be positive")
+    if args.scheme == "udp" and (args.manage_peers or any(args.inner)):
+        parser.error("inner plugins and --manage-peers are supported for tcp:// only")
     return args
 
 
@@ -157,13 +179,15 @@ async def one_request(node, request_coro, outcome: Outcome, timeout: float) -> i
 
 async def subscribe(args, node, send, server, outcome: Outcome, connection_closed) -> int:
     uri = args.uri.encode()
+    auth, cipher = args.inner
     confirmed = Outcome()
     notifications = asyncio.Queue()
+    layers = dict(auth_plugin=auth, cipher_plugin=cipher)
     node.add_ephemeral_handler((MessageType.CONFIRM_SUBSCRIBE, uri, server),
-                               lambda m, _s: confirmed.settle(m))
-    node.add_ephemeral_handler((MessageType.NOT_FOUND, uri, server), lambda m, _s: outcome.settle(m))
-    node.add_ephemeral_handler((MessageType.ERROR, uri, server), lambda m, _s: outcome.settle(m))
-    node.add_handler((MessageType.NOTIFY_URI, uri, server), lambda m, _s: notifications.put_nowait(m))
+                               lambda m, _s: confirmed.settle(m), **layers)
+    node.add_ephemeral_handler((MessageType.NOT_FOUND, uri, server), lambda m, _s: outcome.settle(m), **layers)
+    node.add_ephemeral_handler((MessageType.ERROR, uri, server), lambda m, _s: outcome.settle(m), **layers)
+    node.add_handler((MessageType.NOTIFY_URI, uri, server), lambda m, _s: notifications.put_nowait(m), **layers)
     await send(Message.prepare(Body.prepare(b"", uri), MessageType.SUBSCRIBE_URI))
     done, _ = await asyncio.wait({confirmed.future, outcome.future}, timeout=args.timeout,
                                  return_when=asyncio.FIRST_COMPLETED)
@@ -193,13 +217,26 @@ async def subscribe(args, node, send, server, outcome: Outcome, connection_close
     return pc.EXIT_OK
 
 
+async def wait_for_peer(client: TCPClient, server, timeout: float) -> bool:
+    deadline = asyncio.get_running_loop().time() + timeout
+    while server not in client.peer_addrs:
+        if asyncio.get_running_loop().time() > deadline:
+            return False
+        await asyncio.sleep(0.02)
+    return True
+
+
 async def run_tcp(args, content: bytes) -> int:
     outcome = Outcome()
     auth, cipher = pc.outer_plugins(args)
     host = pc.resolve_ipv4(args.host)
     server = (host, args.port)
+    inner_auth, inner_cipher = args.inner
     client = TCPClient(host, args.port, auth_plugin=auth, cipher_plugin=cipher,
+                       local_peer=pc.make_local_peer(args.peer_id, pc.local_peer_data(inner_cipher)),
                        auth_error_handler=auth_error_handler(outcome))
+    if args.manage_peers:
+        await client.manage_peers_automatically(args.app_id.encode())
     try:
         await asyncio.wait_for(client.connect(host, args.port), timeout=args.timeout)
     except (OSError, asyncio.TimeoutError) as error:
@@ -209,16 +246,25 @@ async def run_tcp(args, content: bytes) -> int:
     try:
         message_type = COMMANDS[args.command]
         uri = args.uri.encode()
+        loop_task, _ = await client.start_receive_loop(server)
+        if args.manage_peers and not await wait_for_peer(client, server, args.timeout):
+            print(f"timeout: no PEER_DISCOVERED within {args.timeout:g}s", file=sys.stderr)
+            return pc.EXIT_TIMEOUT
         if message_type == MessageType.SUBSCRIBE_URI:
-            loop_task, _ = await client.start_receive_loop(server)
-            return await subscribe(args, client, lambda m: client.send(m, server=server),
-                                   server, outcome, loop_task)
+            return await subscribe(
+                args, client,
+                lambda m: client.send(m, server=server, auth_plugin=inner_auth, cipher_plugin=inner_cipher),
+                server, outcome, loop_task)
         request = client.request(uri, server=server, timeout=args.timeout,
-                                 message_type=message_type, content=content)
+                                 message_type=message_type, content=content,
+                                 auth_plugin=inner_auth, cipher_plugin=inner_cipher)
         return await one_request(client, request, outcome, args.timeout)
     finally:
-        await client.stop_all_receive_loops()
-        client.hosts[server][1].close()
+        if args.manage_peers:
+            await client.close(server)  # stops the loop, sends DISCONNECT
+        else:
+            await client.stop_all_receive_loops()
+            client.hosts[server][1].close()
 
 
 async def run_udp(args, content: bytes) -> int:

@@ -80,6 +80,69 @@ def add_peer_flags(parser: argparse.ArgumentParser) -> None:
                         help="print `peer up ID HOST:PORT` / `peer down ID` lines as the peer table changes")
 
 
+def parse_once(texts: list[str]) -> list[tuple[bytes, bytes]]:
+    """`--once URI=TEXT` values."""
+    pairs = []
+    for text in texts:
+        uri, sep, answer = text.partition("=")
+        if not sep:
+            raise UsageError(f"--once expects URI=TEXT, got {text!r}")
+        pairs.append((uri.encode(), answer.encode()))
+    return pairs
+
+
+def add_layer_flags(parser: argparse.ArgumentParser, server: bool = False) -> None:
+    """Python-side test flags beyond the Swift CLI's: inner (per-handler / per-request)
+    plugins and ephemeral handlers, for the interop tests of netaio's layering."""
+    group = parser.add_argument_group("inner layers (Python test peers only)")
+    group.add_argument("--inner-hmac-secret", metavar="S",
+                       help="inner HMACAuthPlugin({'secret': S, 'hmac_field': 'hmac2'}) on the "
+                            "resource handlers / request")
+    cipher = group.add_mutually_exclusive_group()
+    cipher.add_argument("--inner-cipher-key", metavar="K",
+                        help="inner Sha256StreamCipherPlugin({'key': K, 'iv_field': 'iv2', "
+                             "'encrypt_uri': False})")
+    cipher.add_argument("--x25519-seed", metavar="HEX",
+                        help="inner X25519CipherPlugin({'seed': HEX}); the local peer data carries its "
+                             "pubkey; needs peer management on both sides")
+    if server:
+        group.add_argument("--once", action="append", default=[], metavar="URI=TEXT",
+                           help="ephemeral handler (netaio `once`) on (REQUEST_URI, URI) answering "
+                                "RESPOND_URI TEXT the first time (repeatable)")
+
+
+INNER_HMAC_FIELD = "hmac2"
+INNER_IV_FIELD = "iv2"
+
+
+def inner_plugins(args):
+    # Inner plugins write their own field names (netaio's test-suite convention, vector
+    # encapsulation/two_layers_send): with the defaults the outer layer would overwrite
+    # the inner `hmac`/`iv` fields and every inner check would fail.
+    auth = None
+    if args.inner_hmac_secret is not None:
+        auth = HMACAuthPlugin({"secret": args.inner_hmac_secret, "hmac_field": INNER_HMAC_FIELD})
+    cipher = None
+    if args.inner_cipher_key is not None:
+        cipher = Sha256StreamCipherPlugin(
+            {"key": args.inner_cipher_key, "iv_field": INNER_IV_FIELD, "encrypt_uri": False})
+    elif args.x25519_seed is not None:
+        from netaio.asymmetric import X25519CipherPlugin
+        seed = bytes.fromhex(args.x25519_seed)
+        if len(seed) != 32:
+            raise UsageError("--x25519-seed must be 32 bytes of hex")
+        cipher = X25519CipherPlugin({"seed": seed})
+    return auth, cipher
+
+
+def local_peer_data(inner_cipher) -> dict:
+    """Peer data (a packify dict): the X25519 public key when that plugin is used, as
+    netaio's X25519CipherPlugin docstring prescribes."""
+    if inner_cipher is not None and hasattr(inner_cipher, "pubk"):
+        return {"pubkey": bytes(inner_cipher.pubk)}
+    return {}
+
+
 def outer_plugins(args) -> tuple[HMACAuthPlugin | None, Sha256StreamCipherPlugin | None]:
     auth = HMACAuthPlugin({"secret": args.hmac_secret}) if args.hmac_secret is not None else None
     cipher = Sha256StreamCipherPlugin({"key": args.cipher_key}) if args.cipher_key is not None else None

@@ -5,6 +5,7 @@ resource behaviour, with the same flags and the same `listening on HOST:PORT` li
     .venv/bin/python scripts/python-peers/serve.py [--host H] [--port P]
         [--hmac-secret S] [--cipher-key K] [--app-id ID] [--manage-peers]
         [--peer-id HEX] [--print-peers] [-v]
+        [--inner-hmac-secret S] [--inner-cipher-key K | --x25519-seed HEX] [--once URI=TEXT]...
 
 Resource behaviour (README.md in this folder): CREATE_URI stores (OK), REQUEST_URI
 answers RESPOND_URI or NOT_FOUND, UPDATE_URI replaces (OK, NOT_FOUND) and sends
@@ -12,6 +13,11 @@ NOTIFY_URI with the new content to the uri's subscribers, DELETE_URI removes (OK
 NOT_FOUND), SUBSCRIBE_URI/UNSUBSCRIBE_URI answer CONFIRM_SUBSCRIBE/CONFIRM_UNSUBSCRIBE,
 PUBLISH_URI notifies the subscribers and answers OK.  Every reply carries the
 request's uri.  Stops cleanly (exit 0) on SIGINT/SIGTERM.
+
+The last line's flags go beyond `netaio serve` (interop tests of netaio's layering): the
+resource handlers are registered with those inner plugins, and `--once` registers an
+ephemeral handler on (REQUEST_URI, URI) that answers TEXT once, after which the
+type-level handler answers again (netaio's dispatch order).
 
 Workarounds for netaio 0.0.9 (none changes a byte on the wire):
   * `TCPServer.start()` only returns when the server stops, so the real port of
@@ -44,52 +50,71 @@ def parse_args(argv):
                         help="netaio's automatic peer management (ADVERTISE_PEER / PEER_DISCOVERED / DISCONNECT)")
     pc.add_peer_flags(parser)
     pc.add_plugin_flags(parser)
+    pc.add_layer_flags(parser, server=True)
     args = parser.parse_args(argv)
+    try:
+        args.once = pc.parse_once(args.once)
+        args.inner = pc.inner_plugins(args)
+    except (pc.UsageError, ValueError) as error:
+        parser.error(str(error))
     if not 0 <= args.port <= 65535:
         parser.error("--port must be 0...65535")
     return args
 
 
-def register_resource_handlers(server: TCPServer, store: pc.ResourceStore) -> None:
+def register_once_handlers(server: TCPServer, pairs, inner) -> None:
+    auth, cipher = inner
+    for uri, answer in pairs:
+        server.add_ephemeral_handler(
+            (MessageType.REQUEST_URI, uri),
+            lambda msg, writer, answer=answer: pc.reply(MessageType.RESPOND_URI, msg.body.uri, answer),
+            auth_plugin=auth, cipher_plugin=cipher)
+
+
+def register_resource_handlers(server: TCPServer, store: pc.ResourceStore, inner) -> None:
     tasks: set[asyncio.Task] = set()
+    auth, cipher = inner
+
+    def on(key):
+        return server.on(key, auth_plugin=auth, cipher_plugin=cipher)
 
     def notify_later(uri: bytes, content: bytes) -> None:
-        task = asyncio.get_running_loop().create_task(
-            server.notify(uri, pc.reply(MessageType.NOTIFY_URI, uri, content)))
+        task = asyncio.get_running_loop().create_task(server.notify(
+            uri, pc.reply(MessageType.NOTIFY_URI, uri, content), auth_plugin=auth, cipher_plugin=cipher))
         tasks.add(task)
         task.add_done_callback(tasks.discard)
 
-    @server.on(MessageType.CREATE_URI)
+    @on(MessageType.CREATE_URI)
     def create(msg, writer):
         return store.create(msg)
 
-    @server.on(MessageType.REQUEST_URI)
+    @on(MessageType.REQUEST_URI)
     def request(msg, writer):
         return store.request(msg)
 
-    @server.on(MessageType.UPDATE_URI)
+    @on(MessageType.UPDATE_URI)
     def update(msg, writer):
         answer, changed = store.update(msg)
         if changed:
             notify_later(msg.body.uri, msg.body.content)
         return answer
 
-    @server.on(MessageType.DELETE_URI)
+    @on(MessageType.DELETE_URI)
     def delete(msg, writer):
         return store.delete(msg)
 
-    @server.on(MessageType.SUBSCRIBE_URI)
+    @on(MessageType.SUBSCRIBE_URI)
     def subscribe(msg, writer):
         server.subscribe(msg.body.uri, writer)
         return pc.reply(MessageType.CONFIRM_SUBSCRIBE, msg.body.uri)
 
-    @server.on(MessageType.UNSUBSCRIBE_URI)
+    @on(MessageType.UNSUBSCRIBE_URI)
     def unsubscribe(msg, writer):
         if writer in server.subscriptions.get(msg.body.uri, ()):
             server.unsubscribe(msg.body.uri, writer)
         return pc.reply(MessageType.CONFIRM_UNSUBSCRIBE, msg.body.uri)
 
-    @server.on(MessageType.PUBLISH_URI)
+    @on(MessageType.PUBLISH_URI)
     def publish(msg, writer):
         notify_later(msg.body.uri, msg.body.content)
         return pc.reply(MessageType.OK, msg.body.uri)
@@ -99,11 +124,12 @@ async def main(args) -> int:
     auth, cipher = pc.outer_plugins(args)
     server = TCPServer(
         port=args.port, interface=args.host,
-        local_peer=pc.make_local_peer(args.peer_id),
+        local_peer=pc.make_local_peer(args.peer_id, pc.local_peer_data(args.inner[1])),
         auth_plugin=auth, cipher_plugin=cipher,
         default_handler=lambda msg, writer: pc.ResourceStore.not_found(msg),
     )
-    register_resource_handlers(server, pc.ResourceStore())
+    register_resource_handlers(server, pc.ResourceStore(), args.inner)
+    register_once_handlers(server, args.once, args.inner)
     if args.manage_peers:
         await server.manage_peers_automatically(args.app_id.encode())
 
