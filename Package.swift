@@ -10,6 +10,7 @@ let package = Package(
         .library(name: "NetaioWire", targets: ["NetaioWire"]),
         .library(name: "NetaioPlugins", targets: ["NetaioPlugins"]),
         .library(name: "NetaioCore", targets: ["NetaioCore"]),
+        .library(name: "NetaioPluginKit", targets: ["NetaioPluginKit"]),
         .executable(name: "netaio", targets: ["NetaioCLI"]),
         .executable(name: "netaio-bench", targets: ["NetaioBench"]),
     ],
@@ -32,11 +33,14 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
             ]),
         .target(name: "NetaioCore", dependencies: ["NetaioWire", "NetaioPlugins"]),
+        // Plugin validation kit: contract properties for any auth/cipher/peer plugin, and
+        // Python plugins driven through scripts/python/plugin_adapter.py (docs/plugin-validation.md).
+        .target(name: "NetaioPluginKit", dependencies: ["NetaioWire", "NetaioPlugins"]),
         // The `netaio` reference command line (README, each subcommand's --help).
         .executableTarget(
             name: "NetaioCLI",
             dependencies: [
-                "NetaioWire", "NetaioPlugins", "NetaioCore",
+                "NetaioWire", "NetaioPlugins", "NetaioCore", "NetaioPluginKit",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         .executableTarget(name: "NetaioBench", dependencies: ["NetaioWire", "NetaioPlugins"]),
@@ -55,6 +59,7 @@ let package = Package(
         .testTarget(
             name: "NetaioPluginsTests", dependencies: ["NetaioPlugins", "NetaioWire", "CSodium", "NetaioTestSupport"]),
         .testTarget(name: "NetaioCoreTests", dependencies: ["NetaioCore", "NetaioTestSupport"]),
+        .testTarget(name: "NetaioPluginKitTests", dependencies: ["NetaioPluginKit", "NetaioPlugins", "NetaioTestSupport"]),
         // Runs the built `netaio` executable as a user would (exit codes, output).
         .testTarget(name: "NetaioCLITests", dependencies: ["NetaioWire", "NetaioPlugins", "NetaioTestSupport"]),
     ]
