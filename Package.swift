@@ -11,6 +11,7 @@ let package = Package(
         .library(name: "NetaioPlugins", targets: ["NetaioPlugins"]),
         .library(name: "NetaioCore", targets: ["NetaioCore"]),
         .library(name: "NetaioNIO", targets: ["NetaioNIO"]),
+        .library(name: "NetaioPluginKit", targets: ["NetaioPluginKit"]),
         .executable(name: "netaio", targets: ["NetaioCLI"]),
         .executable(name: "netaio-bench", targets: ["NetaioBench"]),
     ],
@@ -50,11 +51,14 @@ let package = Package(
         .target(
             name: "NetaioScenario",
             dependencies: ["NetaioSim", "NetaioCore", .product(name: "Yams", package: "Yams")]),
+        // Plugin validation kit: contract properties for any auth/cipher/peer plugin, and
+        // Python plugins driven through scripts/python/plugin_adapter.py (docs/plugin-validation.md).
+        .target(name: "NetaioPluginKit", dependencies: ["NetaioWire", "NetaioPlugins"]),
         // The `netaio` reference command line (README, each subcommand's --help).
         .executableTarget(
             name: "NetaioCLI",
             dependencies: [
-                "NetaioWire", "NetaioPlugins", "NetaioCore", "NetaioNIO", "NetaioSim", "NetaioScenario",
+                "NetaioWire", "NetaioPlugins", "NetaioCore", "NetaioNIO", "NetaioSim", "NetaioScenario", "NetaioPluginKit",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         .executableTarget(name: "NetaioBench", dependencies: ["NetaioWire", "NetaioPlugins", "NetaioSim", "NetaioScenario"]),
@@ -90,6 +94,7 @@ let package = Package(
         // Real loopback sockets: CRUD, subscribe/notify, timeouts, hardening limits.
         .testTarget(name: "NetaioNIOTests", dependencies: ["NetaioNIO", "NetaioTestSupport"]),
         .testTarget(name: "NetaioSimTests", dependencies: ["NetaioSim", "NetaioScenario", "NetaioCore", "NetaioTestSupport"]),
+        .testTarget(name: "NetaioPluginKitTests", dependencies: ["NetaioPluginKit", "NetaioPlugins", "NetaioTestSupport"]),
         // Runs the built `netaio` executable as a user would (exit codes, output).
         .testTarget(name: "NetaioCLITests", dependencies: ["NetaioWire", "NetaioPlugins", "NetaioTestSupport"]),
     ]
