@@ -14,6 +14,7 @@ let package = Package(
         .library(name: "NetaioPluginKit", targets: ["NetaioPluginKit"]),
         .executable(name: "netaio", targets: ["NetaioCLI"]),
         .executable(name: "netaio-bench", targets: ["NetaioBench"]),
+        .executable(name: "netaio-fuzz-diff", targets: ["NetaioFuzzDiff"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
@@ -80,6 +81,8 @@ let package = Package(
         .executableTarget(name: "FuzzPeerPlugin", dependencies: ["NetaioFuzzChecksNode"], path: "Fuzz/FuzzPeerPlugin"),
         .executableTarget(name: "FuzzNodeTCPServer", dependencies: ["NetaioFuzzChecksNode"], path: "Fuzz/FuzzNodeTCPServer"),
         .executableTarget(name: "FuzzNodeUDP", dependencies: ["NetaioFuzzChecksNode"], path: "Fuzz/FuzzNodeUDP"),
+        // Differential fuzzing: our reference readers against Python netaio (scripts/fuzz --differential).
+        .executableTarget(name: "NetaioFuzzDiff", dependencies: ["NetaioWire", "NetaioTestSupport"]),
         // Shared by the test targets: fixture lookup, typed JSON values, the Python oracle.
         .target(
             name: "NetaioTestSupport",
@@ -97,5 +100,6 @@ let package = Package(
         .testTarget(name: "NetaioPluginKitTests", dependencies: ["NetaioPluginKit", "NetaioPlugins", "NetaioTestSupport"]),
         // Runs the built `netaio` executable as a user would (exit codes, output).
         .testTarget(name: "NetaioCLITests", dependencies: ["NetaioWire", "NetaioPlugins", "NetaioTestSupport"]),
+        .testTarget(name: "NetaioFuzzReplayTests", dependencies: ["NetaioFuzzChecks", "NetaioFuzzChecksNode"]),
     ]
 )
