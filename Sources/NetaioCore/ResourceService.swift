@@ -11,7 +11,8 @@
 ///
 /// Every reply carries the request's uri: netaio's `request()` matches replies by
 /// (type, uri, server), so any other uri would make it time out (PROTOCOL.md Q5).
-/// The store is bounded (`Limits`); a CREATE beyond them gets NOT_PERMITTED.
+/// The store is bounded (`Limits`); a CREATE beyond them gets NOT_PERMITTED. The
+/// installed handlers keep the service alive.
 public final class ResourceService {
     public struct Limits: Sendable {
         /// Most uris stored at once.
@@ -41,19 +42,19 @@ public final class ResourceService {
         func on(_ type: MessageType, _ body: @escaping (Message, HandlerContext) -> Message?) {
             engine.on(HandlerKey(type), authPlugin: authPlugin, cipherPlugin: cipherPlugin) { m, ctx in body(m, ctx) }
         }
-        on(.createURI) { [unowned self] m, _ in self.create(m) }
-        on(.requestURI) { [unowned self] m, _ in
+        on(.createURI) { [self] m, _ in self.create(m) }
+        on(.requestURI) { [self] m, _ in
             guard let content = self.store[m.uri] else { return .notFound(uri: m.uri) }
             return .respondURI(content: content, uri: m.uri)
         }
-        on(.updateURI) { [unowned self] m, ctx in
+        on(.updateURI) { [self] m, ctx in
             guard self.store[m.uri] != nil else { return .notFound(uri: m.uri) }
             if let refused = self.put(m.uri, m.content, type: m.type) { return refused }
             ctx.node.notify(m.uri, Message(type: .notifyURI, uri: m.uri, content: m.content),
                             options: SendOptions(authPlugin: authPlugin, cipherPlugin: cipherPlugin))
             return .ok(uri: m.uri)
         }
-        on(.deleteURI) { [unowned self] m, _ in
+        on(.deleteURI) { [self] m, _ in
             guard let old = self.store.removeValue(forKey: m.uri) else { return .notFound(uri: m.uri) }
             self.storedBytes -= m.uri.count + old.count
             return .ok(uri: m.uri)
