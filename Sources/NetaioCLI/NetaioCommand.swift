@@ -22,6 +22,7 @@ struct NetaioCommand: AsyncParsableCommand {
             DeleteCommand.self,
             PublishCommand.self,
             SubscribeCommand.self,
+            ValidatePluginCommand.self,
         ]
     )
 }
