@@ -53,7 +53,7 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .customLong("max-stored-bytes"), help: "Most bytes stored (uris and contents).")
     var maxStoredBytes = ResourceService.Limits().maxStoredBytes
 
-    @Flag(help: "Log drops, peer events and limits hit on stderr.")
+    @Flag(name: [.customShort("v"), .long], help: "Log drops, peer events and limits hit on stderr.")
     var verbose = false
 
     func validate() throws {
@@ -76,7 +76,7 @@ struct ServeCommand: AsyncParsableCommand {
         if peers.managePeers {
             try await server.managePeers(appID: Array(peers.appID.utf8))
         }
-        try await installLogging(server, verbose: verbose)
+        try await installReporting(server, printPeers: peers.printPeers, verbose: verbose)
         printLine("listening on \(server.localAddress)")
         _ = await StopSignal.wait()
         try await server.shutdown()
