@@ -87,11 +87,12 @@ public class NetaioNode: @unchecked Sendable {
     func performSubscribe(
         _ uri: [UInt8], host: @escaping @Sendable (NodeEngine) throws -> (Endpoint, Address, ConnectionID?),
         timeout: Double?, authPlugin: (any AuthPlugin)?, cipherPlugin: (any CipherPlugin)?
-    ) async throws -> AsyncStream<Message> {
+    ) async throws -> NetaioSubscription {
         let (stream, continuation) = AsyncStream<Message>.makeStream(bufferingPolicy: .bufferingNewest(4096))
         let driver = self.driver
+        let confirmation: Message
         do {
-            _ = try await eventLoop.flatSubmit {
+            confirmation = try await eventLoop.flatSubmit {
                 do {
                     let (target, address, connection) = try host(driver.engine)
                     driver.engine.on(HandlerKey(.notifyURI, uri: uri, host: address), authPlugin: authPlugin, cipherPlugin: cipherPlugin) { m, _ in
@@ -111,6 +112,13 @@ public class NetaioNode: @unchecked Sendable {
             continuation.finish()
             throw error
         }
-        return stream
+        return NetaioSubscription(confirmation: confirmation, notifications: stream)
     }
+}
+
+/// A confirmed subscription: the CONFIRM_SUBSCRIBE reply and the NOTIFY_URI messages
+/// that follow, as they arrive.
+public struct NetaioSubscription: Sendable {
+    public let confirmation: Message
+    public let notifications: AsyncStream<Message>
 }

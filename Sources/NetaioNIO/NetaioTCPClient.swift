@@ -116,7 +116,7 @@ public final class NetaioTCPClient: NetaioNode, @unchecked Sendable {
     public func subscribe(
         _ uri: String, server: Address? = nil, timeout: Double? = nil,
         authPlugin: (any AuthPlugin)? = nil, cipherPlugin: (any CipherPlugin)? = nil
-    ) async throws -> AsyncStream<Message> {
+    ) async throws -> NetaioSubscription {
         try await performSubscribe(Array(uri.utf8), host: { try Self.endpoint($0, server) }, timeout: timeout,
                                    authPlugin: authPlugin, cipherPlugin: cipherPlugin)
     }

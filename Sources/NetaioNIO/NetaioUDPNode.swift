@@ -125,7 +125,7 @@ public final class NetaioUDPNode: NetaioNode, @unchecked Sendable {
     public func subscribe(
         _ uri: String, at address: Address, timeout: Double? = nil,
         authPlugin: (any AuthPlugin)? = nil, cipherPlugin: (any CipherPlugin)? = nil
-    ) async throws -> AsyncStream<Message> {
+    ) async throws -> NetaioSubscription {
         try await performSubscribe(Array(uri.utf8), host: { _ in try Self.endpoint(address) }, timeout: timeout,
                                    authPlugin: authPlugin, cipherPlugin: cipherPlugin)
     }
@@ -139,6 +139,25 @@ public final class NetaioUDPNode: NetaioNode, @unchecked Sendable {
 
     /// One datagram to the multicast group.
     public func multicast(_ message: Message) async throws { try await withEngine { $0.multicast(message) } }
+
+    /// Sends ADVERTISE_PEER for `appID` straight to `address` (for peers that multicast
+    /// cannot reach); its PEER_DISCOVERED answer is handled by peer management.
+    public func advertise(to address: Address, appID: [UInt8] = NodeEngine.defaultAppID) async throws {
+        try await sendPeerRecord(.advertisePeer, to: address, appID: appID)
+    }
+
+    /// Sends DISCONNECT for `appID` straight to `address`.
+    public func sayGoodbye(to address: Address, appID: [UInt8] = NodeEngine.defaultAppID) async throws {
+        try await sendPeerRecord(.disconnect, to: address, appID: appID)
+    }
+
+    private func sendPeerRecord(_ type: MessageType, to address: Address, appID: [UInt8]) async throws {
+        try await withEngine { e in
+            guard let local = e.configuration.localPeer else { throw NetaioError.sendFailed("no local peer") }
+            let message = Message(type: type, uri: appID, content: try e.configuration.peerPlugin.pack(local))
+            guard e.send(message, to: try Self.endpoint(address).0) else { throw NetaioError.sendFailed("could not prepare \(type)") }
+        }
+    }
 
     /// Unicast to every known peer (netaio `broadcast`).
     public func broadcast(_ message: Message) async throws { try await withEngine { $0.broadcast(message) } }
