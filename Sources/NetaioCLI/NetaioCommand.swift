@@ -13,6 +13,7 @@ struct NetaioCommand: ParsableCommand {
             """,
         subcommands: [
             DecodeCommand.self,
+            ScenarioCommand.self,
         ]
     )
 }
