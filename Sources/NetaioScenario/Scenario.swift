@@ -44,8 +44,12 @@ public struct NodeSpec: Sendable {
 
 /// A plugin and its settings.
 public enum PluginSpec: Sendable, Equatable {
-    case hmac(secret: String, maxAge: Double?, maxFutureSkew: Double?)
-    case sha256Stream(key: String)
+    /// Two HMAC layers (outer and inner) need different field names: they share one auth
+    /// dict, and the outer `make` would overwrite the inner MAC.
+    case hmac(secret: String, maxAge: Double?, maxFutureSkew: Double?, hmacField: String, nonceField: String, tsField: String)
+    /// `encryptURI` false is needed for inner layers: an encrypted uri cannot match a
+    /// `(type, uri)` handler key (PROTOCOL.md §5.4).
+    case sha256Stream(key: String, encryptURI: Bool, ivField: String)
     /// X25519 with a key derived from the node name (its pubkey goes into the peer data).
     case x25519
 }

@@ -140,12 +140,17 @@ struct Parser {
         switch (kind, name) {
         case (.auth, "hmac"):
             let s = try settings.mapping()
-            try s.only(["secret", "max_age", "max_future_skew"])
-            return .hmac(secret: try s.require("secret").string(), maxAge: try s["max_age"]?.seconds(), maxFutureSkew: try s["max_future_skew"]?.seconds())
+            try s.only(["secret", "max_age", "max_future_skew", "hmac_field", "nonce_field", "ts_field"])
+            return .hmac(
+                secret: try s.require("secret").string(), maxAge: try s["max_age"]?.seconds(), maxFutureSkew: try s["max_future_skew"]?.seconds(),
+                hmacField: try s["hmac_field"]?.string() ?? "hmac", nonceField: try s["nonce_field"]?.string() ?? "nonce",
+                tsField: try s["ts_field"]?.string() ?? "ts")
         case (.cipher, "sha256_stream"):
             let s = try settings.mapping()
-            try s.only(["key"])
-            return .sha256Stream(key: try s.require("key").string())
+            try s.only(["key", "encrypt_uri", "iv_field"])
+            return .sha256Stream(
+                key: try s.require("key").string(), encryptURI: try s["encrypt_uri"]?.bool() ?? true,
+                ivField: try s["iv_field"]?.string() ?? "iv")
         case (.cipher, "x25519"):
             if case .mapping = settings.node { try settings.mapping().only([]) }
             return .x25519

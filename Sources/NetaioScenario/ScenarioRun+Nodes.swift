@@ -20,14 +20,14 @@ extension ScenarioRun {
     }
 
     func makeAuth(_ spec: PluginSpec?) -> (any AuthPlugin)? {
-        guard case .hmac(let secret, let maxAge, let skew)? = spec else { return nil }
+        guard case .hmac(let secret, let maxAge, let skew, let hmacField, let nonceField, let tsField)? = spec else { return nil }
         let freshness = (maxAge != nil || skew != nil) ? HMACFreshness(maxAge: maxAge ?? 60, maxFutureSkew: skew ?? 5) : nil
-        return HMACAuthPlugin(secret: secret, freshness: freshness)
+        return HMACAuthPlugin(secret: secret, hmacField: hmacField, nonceField: nonceField, tsField: tsField, freshness: freshness)
     }
 
     func makeCipher(_ spec: PluginSpec?, _ node: Int, _ incarnation: Int) -> (any CipherPlugin)? {
         switch spec {
-        case .sha256Stream(let key)?: return Sha256StreamCipherPlugin(key: key)
+        case .sha256Stream(let key, let encryptURI, let ivField)?: return Sha256StreamCipherPlugin(key: key, ivField: ivField, encryptURI: encryptURI)
         case .x25519?: return try? X25519CipherPlugin(seed: x25519Seed(node, incarnation))
         default: return nil
         }
