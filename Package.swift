@@ -11,12 +11,14 @@ let package = Package(
         .library(name: "NetaioPlugins", targets: ["NetaioPlugins"]),
         .library(name: "NetaioCore", targets: ["NetaioCore"]),
         .library(name: "NetaioPluginKit", targets: ["NetaioPluginKit"]),
+        .library(name: "NetaioNIO", targets: ["NetaioNIO"]),
         .executable(name: "netaio", targets: ["NetaioCLI"]),
         .executable(name: "netaio-bench", targets: ["NetaioBench"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.80.0"),
     ],
     targets: [
         .systemLibrary(
@@ -36,11 +38,19 @@ let package = Package(
         // Plugin validation kit: contract properties for any auth/cipher/peer plugin, and
         // Python plugins driven through scripts/python/plugin_adapter.py (docs/plugin-validation.md).
         .target(name: "NetaioPluginKit", dependencies: ["NetaioWire", "NetaioPlugins"]),
+        // Real sockets: SwiftNIO channel handlers driving NodeEngine, and the async API.
+        .target(
+            name: "NetaioNIO",
+            dependencies: [
+                "NetaioCore",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ]),
         // The `netaio` reference command line (README, each subcommand's --help).
         .executableTarget(
             name: "NetaioCLI",
             dependencies: [
-                "NetaioWire", "NetaioPlugins", "NetaioCore", "NetaioPluginKit",
+                "NetaioWire", "NetaioPlugins", "NetaioCore", "NetaioNIO", "NetaioPluginKit",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         .executableTarget(name: "NetaioBench", dependencies: ["NetaioWire", "NetaioPlugins"]),
@@ -60,6 +70,8 @@ let package = Package(
             name: "NetaioPluginsTests", dependencies: ["NetaioPlugins", "NetaioWire", "CSodium", "NetaioTestSupport"]),
         .testTarget(name: "NetaioCoreTests", dependencies: ["NetaioCore", "NetaioTestSupport"]),
         .testTarget(name: "NetaioPluginKitTests", dependencies: ["NetaioPluginKit", "NetaioPlugins", "NetaioTestSupport"]),
+        // Real loopback sockets: CRUD, subscribe/notify, timeouts, hardening limits.
+        .testTarget(name: "NetaioNIOTests", dependencies: ["NetaioNIO", "NetaioTestSupport"]),
         // Runs the built `netaio` executable as a user would (exit codes, output).
         .testTarget(name: "NetaioCLITests", dependencies: ["NetaioWire", "NetaioPlugins", "NetaioTestSupport"]),
     ]
