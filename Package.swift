@@ -12,6 +12,7 @@ let package = Package(
         .library(name: "NetaioCore", targets: ["NetaioCore"]),
         .library(name: "NetaioPluginKit", targets: ["NetaioPluginKit"]),
         .library(name: "NetaioNIO", targets: ["NetaioNIO"]),
+        .library(name: "NetaioConformance", targets: ["NetaioConformance"]),
         .executable(name: "netaio", targets: ["NetaioCLI"]),
         .executable(name: "netaio-bench", targets: ["NetaioBench"]),
     ],
@@ -46,11 +47,14 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
             ]),
+        // Conformance suite: numbered cases driving any implementation over real sockets
+        // with its own byte-level client (docs/conformance.md).
+        .target(name: "NetaioConformance", dependencies: ["NetaioWire", "NetaioPlugins"]),
         // The `netaio` reference command line (README, each subcommand's --help).
         .executableTarget(
             name: "NetaioCLI",
             dependencies: [
-                "NetaioWire", "NetaioPlugins", "NetaioCore", "NetaioNIO", "NetaioPluginKit",
+                "NetaioWire", "NetaioPlugins", "NetaioCore", "NetaioNIO", "NetaioPluginKit", "NetaioConformance",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         .executableTarget(name: "NetaioBench", dependencies: ["NetaioWire", "NetaioPlugins"]),
@@ -69,6 +73,7 @@ let package = Package(
         .testTarget(
             name: "NetaioPluginsTests", dependencies: ["NetaioPlugins", "NetaioWire", "CSodium", "NetaioTestSupport"]),
         .testTarget(name: "NetaioCoreTests", dependencies: ["NetaioCore", "NetaioTestSupport"]),
+        .testTarget(name: "NetaioConformanceTests", dependencies: ["NetaioConformance", "NetaioPlugins", "NetaioTestSupport"]),
         .testTarget(name: "NetaioPluginKitTests", dependencies: ["NetaioPluginKit", "NetaioPlugins", "NetaioTestSupport"]),
         // Real loopback sockets: CRUD, subscribe/notify, timeouts, hardening limits.
         .testTarget(name: "NetaioNIOTests", dependencies: ["NetaioNIO", "NetaioTestSupport"]),
