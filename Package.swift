@@ -12,6 +12,7 @@ let package = Package(
         .library(name: "NetaioCore", targets: ["NetaioCore"]),
         .library(name: "NetaioNIO", targets: ["NetaioNIO"]),
         .library(name: "NetaioPluginKit", targets: ["NetaioPluginKit"]),
+        .library(name: "NetaioConformance", targets: ["NetaioConformance"]),
         .executable(name: "netaio", targets: ["NetaioCLI"]),
         .executable(name: "netaio-bench", targets: ["NetaioBench"]),
         .executable(name: "netaio-fuzz-diff", targets: ["NetaioFuzzDiff"]),
@@ -55,11 +56,14 @@ let package = Package(
         // Plugin validation kit: contract properties for any auth/cipher/peer plugin, and
         // Python plugins driven through scripts/python/plugin_adapter.py (docs/plugin-validation.md).
         .target(name: "NetaioPluginKit", dependencies: ["NetaioWire", "NetaioPlugins"]),
+        // Conformance suite: numbered cases driving any implementation over real sockets
+        // with its own byte-level client (docs/conformance.md).
+        .target(name: "NetaioConformance", dependencies: ["NetaioWire", "NetaioPlugins"]),
         // The `netaio` reference command line (README, each subcommand's --help).
         .executableTarget(
             name: "NetaioCLI",
             dependencies: [
-                "NetaioWire", "NetaioPlugins", "NetaioCore", "NetaioNIO", "NetaioSim", "NetaioScenario", "NetaioPluginKit",
+                "NetaioWire", "NetaioPlugins", "NetaioCore", "NetaioNIO", "NetaioSim", "NetaioScenario", "NetaioPluginKit", "NetaioConformance",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         .executableTarget(name: "NetaioBench", dependencies: ["NetaioWire", "NetaioPlugins", "NetaioSim", "NetaioScenario"]),
@@ -98,6 +102,7 @@ let package = Package(
         .testTarget(name: "NetaioNIOTests", dependencies: ["NetaioNIO", "NetaioTestSupport"]),
         .testTarget(name: "NetaioSimTests", dependencies: ["NetaioSim", "NetaioScenario", "NetaioCore", "NetaioTestSupport"]),
         .testTarget(name: "NetaioPluginKitTests", dependencies: ["NetaioPluginKit", "NetaioPlugins", "NetaioTestSupport"]),
+        .testTarget(name: "NetaioConformanceTests", dependencies: ["NetaioConformance", "NetaioPlugins", "NetaioTestSupport"]),
         // Runs the built `netaio` executable as a user would (exit codes, output).
         .testTarget(name: "NetaioCLITests", dependencies: ["NetaioWire", "NetaioPlugins", "NetaioTestSupport"]),
         .testTarget(name: "NetaioFuzzReplayTests", dependencies: ["NetaioFuzzChecks", "NetaioFuzzChecksNode"]),

@@ -24,6 +24,7 @@ struct NetaioCommand: AsyncParsableCommand {
             SubscribeCommand.self,
             ValidatePluginCommand.self,
             ScenarioCommand.self,
+            ConformanceCommand.self,
         ]
     )
 }
