@@ -7,6 +7,8 @@ let usage = """
       codec     frame encode/decode (16 B, 1 KiB, 60 KiB bodies) and packify of an auth dict
       plugins   HMAC make+check and SHA-256 stream cipher encrypt+decrypt on 1 KiB
       all       both
+      server-load --port P ...   load generator for a netaio TCP server (scripts/bench server;
+                run with no further arguments for its usage)
       --quick   short repetitions (a smoke run, not a measurement)
       --only S  run only the rows whose name contains S
 
@@ -30,6 +32,13 @@ do {
     case "all":
         try CodecBench.run(harness)
         try PluginBench.run(harness)
+    case "server-load":
+        #if canImport(Glibc)
+        try ServerLoad(arguments: Array(arguments.dropFirst())).run()
+        #else
+        print("netaio-bench: server-load needs Linux (epoll)")
+        exit(1)
+        #endif
     case "-h", "--help":
         print(usage)
     default:

@@ -1,0 +1,27 @@
+import NetaioCore
+
+/// A simulated host running one node. The engine is replaced on every (re)start; a crash
+/// throws it away with all its state.
+public final class SimNode {
+    public let spec: SimNodeSpec
+    public let clock: SimNodeClock
+    /// The running engine, nil while the node is down.
+    public internal(set) var engine: NodeEngine?
+    /// 0 before the first start, then 1, 2, … (each start is a new process).
+    public internal(set) var incarnation = 0
+    var activeTimers = Set<TimerID>()
+    var nextEphemeralPort: UInt16 = 49152
+
+    let isIPv6: Bool
+
+    init(spec: SimNodeSpec, clock: SimNodeClock) {
+        self.spec = spec
+        self.clock = clock
+        isIPv6 = spec.address.host.contains(":")
+    }
+
+    public var isUp: Bool { engine != nil }
+    public var name: String { spec.name }
+    /// The peer id of the current (or last) incarnation.
+    public var peerID: [UInt8] { spec.peerID(max(incarnation, 1)) }
+}

@@ -1,0 +1,53 @@
+import Crypto
+
+/// SHA-256 over the canonical encoding of every trace record, in order:
+///
+///     kind u8 ‖ time i64 ‖ node i32 ‖ other i32 ‖ packet u64 ‖ size i32 ‖ type u8 ‖
+///     payload length u32 ‖ payload
+///
+/// integers little-endian; the payload is the frame bytes of a `send`/`corrupt`, the UTF-8
+/// detail of engine and scenario records, empty for deliveries, drops and timers (they name
+/// their packet or timer in the fixed fields). Records are buffered and hashed in large
+/// blocks. The hash names a run: same scenario and seed, same hash, on any machine.
+struct TraceHasher {
+    private var sha = SHA256()
+    private var buffer: [UInt8] = []
+    private(set) var records: UInt64 = 0
+
+    init() { buffer.reserveCapacity(1 << 16) }
+
+    mutating func add(_ r: TraceRecord, payload: [UInt8]) {
+        records += 1
+        buffer.append(r.kind.rawValue)
+        append(UInt64(bitPattern: r.time.nanoseconds), 8)
+        append(UInt64(UInt32(bitPattern: r.node)), 4)
+        append(UInt64(UInt32(bitPattern: r.other)), 4)
+        append(r.packet, 8)
+        append(UInt64(UInt32(bitPattern: r.size)), 4)
+        buffer.append(r.messageType)
+        append(UInt64(payload.count), 4)
+        buffer.append(contentsOf: payload)
+        if buffer.count >= 1 << 16 { flush() }
+    }
+
+    @inline(__always)
+    private mutating func append(_ value: UInt64, _ bytes: Int) {
+        var v = value
+        for _ in 0..<bytes {
+            buffer.append(UInt8(truncatingIfNeeded: v))
+            v >>= 8
+        }
+    }
+
+    private mutating func flush() {
+        buffer.withUnsafeBytes { sha.update(bufferPointer: $0) }
+        buffer.removeAll(keepingCapacity: true)
+    }
+
+    /// Lower-case hex of the digest so far (the hasher can keep going).
+    mutating func hex() -> String {
+        flush()
+        let digest = sha.finalize()
+        return digest.map { String($0, radix: 16).count == 1 ? "0" + String($0, radix: 16) : String($0, radix: 16) }.joined()
+    }
+}
