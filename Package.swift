@@ -86,7 +86,7 @@ let package = Package(
         .executableTarget(name: "FuzzNodeTCPServer", dependencies: ["NetaioFuzzChecksNode"], path: "Fuzz/FuzzNodeTCPServer"),
         .executableTarget(name: "FuzzNodeUDP", dependencies: ["NetaioFuzzChecksNode"], path: "Fuzz/FuzzNodeUDP"),
         // Differential fuzzing: our reference readers against Python netaio (scripts/fuzz --differential).
-        .executableTarget(name: "NetaioFuzzDiff", dependencies: ["NetaioWire", "NetaioTestSupport"]),
+        .executableTarget(name: "NetaioFuzzDiff", dependencies: ["NetaioWire", "NetaioPlugins", "NetaioTestSupport"]),
         // Shared by the test targets: fixture lookup, typed JSON values, the Python oracle.
         .target(
             name: "NetaioTestSupport",
