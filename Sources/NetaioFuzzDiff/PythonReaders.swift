@@ -7,8 +7,18 @@ import NetaioTestSupport
 struct PythonReaders {
     let oracle: PythonOracle
 
+    /// Fixed plugin settings of the plugin ops (the Swift side uses the same).
+    nonisolated(unsafe) static let arguments: [String: [String: Any]] = [
+        "hmac_check": ["secret": "test"],
+        "stream_decrypt": ["key": "test", "encrypt_uri": true],
+        "stream_decrypt_plain_uri": ["key": "test", "encrypt_uri": false],
+    ]
+
     func outcome(_ op: String, _ input: [UInt8]) throws -> Outcome {
-        switch try oracle.outcome(["op": op, "hex": Hex.encode(input)]) {
+        var request = Self.arguments[op] ?? [:]
+        request["op"] = op == "stream_decrypt_plain_uri" ? "stream_decrypt" : op
+        request["hex"] = Hex.encode(input)
+        switch try oracle.outcome(request) {
         case .failure(let failure):
             guard failure.fromPython else { throw failure }
             return .rejected(failure.description)
@@ -23,6 +33,10 @@ struct PythonReaders {
             return .value(try TypedValue.decode((result as? [String: Any])?["value"]))
         case "message_decode", "udp_parse":
             return try frame(result)
+        case "hmac_check":
+            return .value(.bool(result as? Bool ?? false))
+        case "stream_decrypt", "stream_decrypt_plain_uri":
+            return .value(.bytes(bytes((result as? [String: Any])?["hex"])))
         case "tcp_read":
             let entries = result as? [Any] ?? []
             return .stream(try entries.map { entry in

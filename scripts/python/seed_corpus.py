@@ -30,6 +30,9 @@ def frames(vectors):
             yield bytes.fromhex(v['input_hex'])
         elif kind == 'plugin.hmac.check':
             yield bytes.fromhex(v['input']['message_hex'])
+        elif kind in ('plugin.sha256_stream.encrypt', 'encapsulation.send', 'plugin.x25519.encrypt',
+                      'plugin.hmac.make', 'peer_mgmt.message') and 'expected_hex' in v:
+            yield bytes.fromhex(v['expected_hex'])  # frames with iv, nonce/ts/hmac, peer records
 
 
 def split_frame(frame):
