@@ -29,7 +29,7 @@ struct ServeCommand: AsyncParsableCommand {
             a client's unsent output is above --max-pending-output/16 and a client with more \
             than --max-pending-output (default 4 MiB) unsent is closed; --idle-timeout \
             (default 0 = off) closes silent clients. The store holds at most \
-            --max-resources uris and --max-stored-bytes bytes (CREATE beyond: NOT_PERMITTED).
+            --max-resources uris and --max-stored-bytes bytes (CREATE/UPDATE beyond: ERROR "store full").
 
             Examples:
               netaio serve --port 8888
