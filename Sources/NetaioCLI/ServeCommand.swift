@@ -77,8 +77,9 @@ struct ServeCommand: AsyncParsableCommand {
             try await server.managePeers(appID: Array(peers.appID.utf8))
         }
         try await installReporting(server, printPeers: peers.printPeers, verbose: verbose)
+        let stop = StopSignal.waiter()
         printLine("listening on \(server.localAddress)")
-        _ = await StopSignal.wait()
+        await stop.wait()
         try await server.shutdown()
     }
 }
