@@ -94,8 +94,9 @@ struct NodeCommand: AsyncParsableCommand {
                 try? await Task.sleep(nanoseconds: UInt64(advertiseEvery * 1e9))
             }
         }
+        let stop = StopSignal.waiter()
         printLine("listening on \(node.localAddress)")
-        _ = await StopSignal.wait()
+        await stop.wait()
         advertiser.cancel()
         if managing {
             // DISCONNECT by unicast too, to --peer and every known peer address (multicast may not reach them).

@@ -29,7 +29,7 @@ struct ServeCommand: AsyncParsableCommand {
             a client's unsent output is above --max-pending-output/16 and a client with more \
             than --max-pending-output (default 4 MiB) unsent is closed; --idle-timeout \
             (default 0 = off) closes silent clients. The store holds at most \
-            --max-resources uris and --max-stored-bytes bytes (CREATE beyond: NOT_PERMITTED).
+            --max-resources uris and --max-stored-bytes bytes (CREATE/UPDATE beyond: ERROR "store full").
 
             Examples:
               netaio serve --port 8888
@@ -77,8 +77,9 @@ struct ServeCommand: AsyncParsableCommand {
             try await server.managePeers(appID: Array(peers.appID.utf8))
         }
         try await installReporting(server, printPeers: peers.printPeers, verbose: verbose)
+        let stop = StopSignal.waiter()
         printLine("listening on \(server.localAddress)")
-        _ = await StopSignal.wait()
+        await stop.wait()
         try await server.shutdown()
     }
 }
