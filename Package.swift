@@ -106,5 +106,8 @@ let package = Package(
         // Runs the built `netaio` executable as a user would (exit codes, output).
         .testTarget(name: "NetaioCLITests", dependencies: ["NetaioWire", "NetaioPlugins", "NetaioTestSupport"]),
         .testTarget(name: "NetaioFuzzReplayTests", dependencies: ["NetaioFuzzChecks", "NetaioFuzzChecksNode"]),
+        // Live interop with the real Python netaio 0.0.9 (scripts/python-peers) in both
+        // directions, through the CLI and the async API; spawns and kills processes.
+        .testTarget(name: "NetaioInteropTests", dependencies: ["NetaioWire", "NetaioPlugins", "NetaioTestSupport"]),
     ]
 )
