@@ -50,6 +50,7 @@ extension ScenarioRun {
             contentHistory[node, default: [:]][uri, default: []].insert(Array(content.utf8))
         }
         stores[node] = store
+        peerCounts[node] = 0
         registerHandlers(engine, node)
         if let p = spec.peers {
             let inc = sim.nodes[node].incarnation

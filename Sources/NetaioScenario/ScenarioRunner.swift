@@ -24,6 +24,8 @@ final class ScenarioRun {
     /// Per node and uri: PUBLISH/NOTIFY messages received.
     var received: [[String: Int]]
     var removals: [(node: Int, id: [UInt8], reason: PeerRemovalReason, time: Double)] = []
+    /// Peer-table sizes, kept from the events (the engine's `peers` copies the table).
+    var peerCounts: [Int]
 
     var requests: [TrackedRequest] = []
     var requestIndex: [EngineRequestKey: Int] = [:]
@@ -41,6 +43,7 @@ final class ScenarioRun {
         sim = Simulator(seed: seed, recordTrace: recordTrace)
         stores = Array(repeating: [:], count: scenario.nodes.count)
         received = Array(repeating: [:], count: scenario.nodes.count)
+        peerCounts = Array(repeating: 0, count: scenario.nodes.count)
     }
 
     func execute() -> RunResult {
@@ -115,13 +118,15 @@ final class ScenarioRun {
             guard let id = peer.id else { return }
             let me = sim.nodes[node].peerID
             if id == me, selfPeer.count < 5 { selfPeer.append("\(sim.now) \(scenario.nodes[node].name) added itself") }
-            if let engine = sim.nodes[node].engine, engine.peers.count > engine.configuration.maxPeers, overFull.count < 5 {
-                overFull.append("\(sim.now) \(scenario.nodes[node].name) holds \(engine.peers.count) peers")
+            peerCounts[node] += 1
+            if let engine = sim.nodes[node].engine, peerCounts[node] > engine.configuration.maxPeers, overFull.count < 5 {
+                overFull.append("\(sim.now) \(scenario.nodes[node].name) holds \(peerCounts[node]) peers")
             }
             if let e = forbidden[node]?[id] {
                 forbiddenViolations[e, default: []].append("\(sim.now) \(scenario.nodes[node].name) added \(name(id))")
             }
         case .peerRemoved(let peer, let reason):
+            peerCounts[node] -= 1
             if let id = peer.id { removals.append((node, id, reason, sim.now.seconds)) }
         case .requestCompleted(let rid, let message):
             requestCompleted(node, rid, message)
