@@ -3,7 +3,7 @@ import NetaioNIO
 import Testing
 
 /// UDP nodes on loopback: CRUD, subscribe/notify, peer discovery, multicast when possible.
-@Suite(.serialized) struct UDPNodeTests {
+@Suite(.serialized, .timeLimit(.minutes(1))) struct UDPNodeTests {
     func resourceNode(_ options: NodeOptions = NodeOptions()) async throws -> NetaioUDPNode {
         let node = try await NetaioUDPNode.bind(host: "127.0.0.1", port: 0, options: options)
         try await node.withEngine { ResourceService().install(on: $0) }
