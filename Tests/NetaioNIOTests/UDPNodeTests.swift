@@ -36,6 +36,23 @@ import Testing
         for n in [server, client, watcher] { try await n.shutdown() }
     }
 
+    @Test func ipv6Loopback() async throws {
+        let server: NetaioUDPNode
+        do {
+            server = try await NetaioUDPNode.bind(host: "::1", port: 0)
+        } catch {
+            print("SKIPPED UDP ipv6Loopback: cannot bind ::1 here (\(error))")
+            return
+        }
+        try await server.withEngine { ResourceService().install(on: $0) }
+        let client = try await NetaioUDPNode.bind(host: "::1", port: 0)
+        #expect(server.localAddress.host == "::1")
+        _ = try await client.create("v6", content: Array("yes".utf8), to: server.localAddress)
+        #expect(text(try await client.request("v6", to: server.localAddress)) == "yes")
+        try await client.shutdown()
+        try await server.shutdown()
+    }
+
     @Test func peersFindEachOtherByUnicastAdvertisement() async throws {
         func peerNode(_ id: String) async throws -> NetaioUDPNode {
             let node = try await NetaioUDPNode.bind(
