@@ -30,8 +30,8 @@ struct ClientOptions: ParsableArguments {
 
     @OptionGroup var plugins: PluginOptions
 
-    @Option(help: "Seconds to wait for the connection and for the reply (netaio's default: 10).")
-    var timeout: Double = 10
+    @Option(help: "Seconds to wait for the connection and for the reply.")
+    var timeout: Double = 5
 
     @Flag(name: [.customShort("v"), .long], help: "Log drops (bad frames, failed checks) on stderr.")
     var verbose = false

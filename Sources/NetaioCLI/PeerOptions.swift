@@ -10,19 +10,19 @@ struct PeerOptions: ParsableArguments {
     @Option(name: .customLong("app-id"), help: "Peer-management app id (the uri of peer messages).")
     var appID = "netaio"
 
-    @Option(name: .customLong("peer-id"), help: "This node's peer id in hex (default: 16 random bytes).")
+    @Option(name: .customLong("peer-id"), help: "This node's peer id: the UTF-8 bytes of ID (default: 32 random hex characters).")
     var peerID: String?
 
     @Flag(name: .customLong("print-peers"), help: "Print `peer up ID_HEX HOST:PORT...` / `peer down ID_HEX` lines on stdout as peers come and go.")
     var printPeers = false
 
     func validate() throws {
-        if let peerID, Hex.decode(peerID)?.isEmpty != false { throw ValidationError("--peer-id must be non-empty hex") }
+        if peerID?.isEmpty == true { throw ValidationError("--peer-id must not be empty") }
     }
 
     /// The local peer record: id, and data = packify of an empty dict (netaio's convention).
     func localPeer() -> Peer {
-        let id = peerID.flatMap { Hex.decode($0) } ?? SystemRandomSource().bytes(16)
+        let id = Array((peerID ?? Hex.encode(SystemRandomSource().bytes(16))).utf8)
         let data = (try? Packify.encode(.dict([]))) ?? []
         return Peer(id: id, data: data)
     }

@@ -1,5 +1,6 @@
 import Foundation
 import NetaioTestSupport
+import NetaioWire
 import Testing
 
 /// `netaio node` and the client commands over udp://.
@@ -30,10 +31,10 @@ import Testing
             "--peer-id", "bb02", "--print-peers", "--advertise-every", "0.5",
         ])
         let bAddress = try b.listening()
-        _ = try a.waitForLine { $0 == "peer up bb02 \(bAddress)" }
-        _ = try b.waitForLine { $0 == "peer up aa01 \(aAddress)" }
+        _ = try a.waitForLine { $0 == "peer up \(Hex.encode(Array("bb02".utf8))) \(bAddress)" }
+        _ = try b.waitForLine { $0 == "peer up \(Hex.encode(Array("aa01".utf8))) \(aAddress)" }
         #expect(b.stop() == 0)
-        _ = try a.waitForLine { $0 == "peer down bb02" }
+        _ = try a.waitForLine { $0 == "peer down \(Hex.encode(Array("bb02".utf8)))" }
         #expect(a.stop() == 0)
     }
 }

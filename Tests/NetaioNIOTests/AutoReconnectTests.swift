@@ -6,7 +6,7 @@ import NetaioNIO
 import Testing
 
 /// netaio's AutoReconnectTimeoutHandler on real sockets.
-@Suite(.serialized) struct AutoReconnectTests {
+@Suite(.serialized, .timeLimit(.minutes(1))) struct AutoReconnectTests {
     @Test func aTimeoutReplacesTheConnectionAndReAdvertises() async throws {
         let server = try await startResourceServer(options: NodeOptions(localPeer: Peer(id: Array("S".utf8), data: try Packify.encode(.dict([])))))
         try await server.on(HandlerKey(.requestURI, uri: "hole")) { _, _ in nil }
