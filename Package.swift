@@ -108,6 +108,8 @@ let package = Package(
         .testTarget(name: "NetaioFuzzReplayTests", dependencies: ["NetaioFuzzChecks", "NetaioFuzzChecksNode"]),
         // Live interop with the real Python netaio 0.0.9 (scripts/python-peers) in both
         // directions, through the CLI and the async API; spawns and kills processes.
-        .testTarget(name: "NetaioInteropTests", dependencies: ["NetaioWire", "NetaioPlugins", "NetaioTestSupport"]),
+        .testTarget(
+            name: "NetaioInteropTests",
+            dependencies: ["NetaioWire", "NetaioPlugins", "NetaioCore", "NetaioNIO", "NetaioTestSupport"]),
     ]
 )

@@ -232,6 +232,9 @@ class ResourceStore:
 
 
 def install_stop_signals(stop: asyncio.Event) -> None:
+    # A child inherits its parent's signal mask; a parent thread that blocks SIGTERM
+    # (e.g. a Swift concurrency thread spawning us) would make us unstoppable.
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT, signal.SIGTERM})
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
