@@ -10,12 +10,17 @@ let package = Package(
         .library(name: "NetaioWire", targets: ["NetaioWire"]),
         .library(name: "NetaioPlugins", targets: ["NetaioPlugins"]),
         .library(name: "NetaioCore", targets: ["NetaioCore"]),
+        .library(name: "NetaioNIO", targets: ["NetaioNIO"]),
+        .library(name: "NetaioPluginKit", targets: ["NetaioPluginKit"]),
+        .library(name: "NetaioConformance", targets: ["NetaioConformance"]),
         .executable(name: "netaio", targets: ["NetaioCLI"]),
         .executable(name: "netaio-bench", targets: ["NetaioBench"]),
+        .executable(name: "netaio-fuzz-diff", targets: ["NetaioFuzzDiff"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.80.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "5.0.0"),
     ],
     targets: [
@@ -33,6 +38,14 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
             ]),
         .target(name: "NetaioCore", dependencies: ["NetaioWire", "NetaioPlugins"]),
+        // Real sockets: SwiftNIO channel handlers driving NodeEngine, and the async API.
+        .target(
+            name: "NetaioNIO",
+            dependencies: [
+                "NetaioCore",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ]),
         // The deterministic network simulator (docs/simulator.md) and scenario files (docs/scenarios.md).
         .target(
             name: "NetaioSim",
@@ -40,18 +53,40 @@ let package = Package(
         .target(
             name: "NetaioScenario",
             dependencies: ["NetaioSim", "NetaioCore", .product(name: "Yams", package: "Yams")]),
+        // Plugin validation kit: contract properties for any auth/cipher/peer plugin, and
+        // Python plugins driven through scripts/python/plugin_adapter.py (docs/plugin-validation.md).
+        .target(name: "NetaioPluginKit", dependencies: ["NetaioWire", "NetaioPlugins"]),
+        // Conformance suite: numbered cases driving any implementation over real sockets
+        // with its own byte-level client (docs/conformance.md).
+        .target(name: "NetaioConformance", dependencies: ["NetaioWire", "NetaioPlugins"]),
         // The `netaio` reference command line (README, each subcommand's --help).
         .executableTarget(
             name: "NetaioCLI",
             dependencies: [
-                "NetaioWire", "NetaioPlugins", "NetaioCore", "NetaioSim", "NetaioScenario",
+                "NetaioWire", "NetaioPlugins", "NetaioCore", "NetaioNIO", "NetaioSim", "NetaioScenario", "NetaioPluginKit", "NetaioConformance",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         .executableTarget(name: "NetaioBench", dependencies: ["NetaioWire", "NetaioPlugins", "NetaioSim", "NetaioScenario"]),
         // libFuzzer targets (docs/fuzzing.md): harmless no-op executables in a normal build;
         // built with --sanitize=fuzzer per product in their own scratch path.
-        .executableTarget(name: "FuzzPackifyDecode", dependencies: ["NetaioWire"], path: "Fuzz/FuzzPackifyDecode"),
-        .executableTarget(name: "FuzzFrameDecode", dependencies: ["NetaioWire"], path: "Fuzz/FuzzFrameDecode"),
+        // The properties live in two check libraries, shared with the corpus replay test;
+        // the codec one links NetaioWire only, which keeps those fuzzers fast.
+        .target(name: "NetaioFuzzChecks", dependencies: ["NetaioWire"]),
+        .target(name: "NetaioFuzzChecksNode", dependencies: ["NetaioCore", "NetaioFuzzChecks"]),
+        .executableTarget(name: "FuzzPackifyDecode", dependencies: ["NetaioFuzzChecks"], path: "Fuzz/FuzzPackifyDecode"),
+        .executableTarget(name: "FuzzHeaderDecode", dependencies: ["NetaioFuzzChecks"], path: "Fuzz/FuzzHeaderDecode"),
+        .executableTarget(name: "FuzzBodyDecode", dependencies: ["NetaioFuzzChecks"], path: "Fuzz/FuzzBodyDecode"),
+        .executableTarget(name: "FuzzAuthFieldsDecode", dependencies: ["NetaioFuzzChecks"], path: "Fuzz/FuzzAuthFieldsDecode"),
+        .executableTarget(name: "FuzzFrameDecode", dependencies: ["NetaioFuzzChecks"], path: "Fuzz/FuzzFrameDecode"),
+        .executableTarget(name: "FuzzMessageTypeSet", dependencies: ["NetaioFuzzChecks"], path: "Fuzz/FuzzMessageTypeSet"),
+        .executableTarget(name: "FuzzHMACAuth", dependencies: ["NetaioFuzzChecksNode"], path: "Fuzz/FuzzHMACAuth"),
+        .executableTarget(name: "FuzzStreamCipher", dependencies: ["NetaioFuzzChecksNode"], path: "Fuzz/FuzzStreamCipher"),
+        .executableTarget(name: "FuzzX25519Decrypt", dependencies: ["NetaioFuzzChecksNode"], path: "Fuzz/FuzzX25519Decrypt"),
+        .executableTarget(name: "FuzzPeerPlugin", dependencies: ["NetaioFuzzChecksNode"], path: "Fuzz/FuzzPeerPlugin"),
+        .executableTarget(name: "FuzzNodeTCPServer", dependencies: ["NetaioFuzzChecksNode"], path: "Fuzz/FuzzNodeTCPServer"),
+        .executableTarget(name: "FuzzNodeUDP", dependencies: ["NetaioFuzzChecksNode"], path: "Fuzz/FuzzNodeUDP"),
+        // Differential fuzzing: our reference readers against Python netaio (scripts/fuzz --differential).
+        .executableTarget(name: "NetaioFuzzDiff", dependencies: ["NetaioWire", "NetaioPlugins", "NetaioTestSupport"]),
         // Shared by the test targets: fixture lookup, typed JSON values, the Python oracle.
         .target(
             name: "NetaioTestSupport",
@@ -63,8 +98,18 @@ let package = Package(
         .testTarget(
             name: "NetaioPluginsTests", dependencies: ["NetaioPlugins", "NetaioWire", "CSodium", "NetaioTestSupport"]),
         .testTarget(name: "NetaioCoreTests", dependencies: ["NetaioCore", "NetaioTestSupport"]),
+        // Real loopback sockets: CRUD, subscribe/notify, timeouts, hardening limits.
+        .testTarget(name: "NetaioNIOTests", dependencies: ["NetaioNIO", "NetaioTestSupport"]),
         .testTarget(name: "NetaioSimTests", dependencies: ["NetaioSim", "NetaioScenario", "NetaioCore", "NetaioTestSupport"]),
+        .testTarget(name: "NetaioPluginKitTests", dependencies: ["NetaioPluginKit", "NetaioPlugins", "NetaioTestSupport"]),
+        .testTarget(name: "NetaioConformanceTests", dependencies: ["NetaioConformance", "NetaioPlugins", "NetaioTestSupport"]),
         // Runs the built `netaio` executable as a user would (exit codes, output).
         .testTarget(name: "NetaioCLITests", dependencies: ["NetaioWire", "NetaioPlugins", "NetaioTestSupport"]),
+        .testTarget(name: "NetaioFuzzReplayTests", dependencies: ["NetaioFuzzChecks", "NetaioFuzzChecksNode"]),
+        // Live interop with the real Python netaio 0.0.9 (scripts/python-peers) in both
+        // directions, through the CLI and the async API; spawns and kills processes.
+        .testTarget(
+            name: "NetaioInteropTests",
+            dependencies: ["NetaioWire", "NetaioPlugins", "NetaioCore", "NetaioNIO", "NetaioTestSupport"]),
     ]
 )

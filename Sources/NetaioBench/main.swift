@@ -8,7 +8,9 @@ let usage = """
       plugins   HMAC make+check and SHA-256 stream cipher encrypt+decrypt on 1 KiB
       sim       simulator: events/s, wall time of the 1,000-node 10-minute discovery
                 scenario, memory per simulated node (run from the repository root)
-      all       all of them
+      all       codec, plugins and sim
+      server-load --port P ...   load generator for a netaio TCP server (scripts/bench server;
+                run with no further arguments for its usage)
       --quick   short repetitions (a smoke run, not a measurement)
       --only S  run only the rows whose name contains S
 
@@ -34,6 +36,13 @@ do {
         try CodecBench.run(harness)
         try PluginBench.run(harness)
         try SimBench.run(harness, quick: quick)
+    case "server-load":
+        #if canImport(Glibc)
+        try ServerLoad(arguments: Array(arguments.dropFirst())).run()
+        #else
+        print("netaio-bench: server-load needs Linux (epoll)")
+        exit(1)
+        #endif
     case "-h", "--help":
         print(usage)
     default:

@@ -34,9 +34,18 @@ public final class NodeEngine {
         var options: SendOptions
 
         /// netaio's ephemeral keys: AUTH_ERROR, ERROR, the success type, NOT_FOUND unless CREATE.
-        var successType: MessageType { type == .requestURI ? .respondURI : .ok }
+        /// SUBSCRIBE_URI / UNSUBSCRIBE_URI wait for their CONFIRM_* (netaio would wait for OK);
+        /// NOT_PERMITTED with the request's uri fails it (netaio has no key for it: timeout).
+        var successType: MessageType {
+            switch type {
+            case .requestURI: .respondURI
+            case .subscribeURI: .confirmSubscribe
+            case .unsubscribeURI: .confirmUnsubscribe
+            default: .ok
+            }
+        }
         func accepts(_ t: MessageType) -> Bool {
-            t == successType || t == .authError || t == .error || (t == .notFound && type != .createURI)
+            t == successType || t == .authError || t == .error || t == .notPermitted || (t == .notFound && type != .createURI)
         }
     }
 

@@ -1,0 +1,8 @@
+import NetaioFuzzChecks
+
+// libFuzzer target; the property lives in NetaioFuzzChecks (FuzzCheck.authFieldsDecode), shared with
+// the corpus replay test. A no-op executable in a normal build (docs/fuzzing.md).
+@_cdecl("LLVMFuzzerTestOneInput")
+public func fuzzAuthFieldsDecode(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
+    FuzzCheck.authFieldsDecode.fuzz(data, size)
+}

@@ -1,0 +1,9 @@
+import NetaioFuzzChecks
+import NetaioFuzzChecksNode
+
+// libFuzzer target; the property lives in NetaioFuzzChecksNode (FuzzCheck.nodeTCPServer), shared
+// with the corpus replay test. A no-op executable in a normal build (docs/fuzzing.md).
+@_cdecl("LLVMFuzzerTestOneInput")
+public func fuzzNodeTCPServer(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
+    FuzzCheck.nodeTCPServer.fuzz(data, size)
+}

@@ -1,0 +1,117 @@
+import ArgumentParser
+import Foundation
+import NetaioConformance
+
+/// `netaio conformance`: the numbered conformance cases against any netaio
+/// implementation reachable over TCP or UDP (docs/conformance.md).
+struct ConformanceCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "conformance",
+        abstract: "Run the netaio conformance suite against an implementation under test.",
+        discussion: """
+            The implementation must run the reference resource behaviour of `netaio serve` \
+            (TCP) or `netaio node` (UDP), started with the same keys given here. Each case has \
+            an id (F-01 ...), a title, the protocol rule it checks and a verdict: pass, fail \
+            (strict), non-strict (a tolerated deviation), informational, or skipped (not \
+            applicable to this transport or configuration).
+            Groups: framing crud pubsub errors checksum hmac cipher x25519 peers robustness.
+            Exit: 0 no strict failure, 1 a strict case failed, 64 bad arguments.
+
+            Examples:
+              netaio conformance tcp://127.0.0.1:8888
+              netaio conformance udp://127.0.0.1:9999 --hmac-secret s --manage-peers
+              netaio conformance tcp://127.0.0.1:8888 --group crud --group errors --report junit:out.xml
+            """
+    )
+
+    @Argument(help: "tcp://HOST:PORT or udp://HOST:PORT")
+    var target: String
+
+    @Option(help: "Run only this group (repeatable): \(CaseGroup.allCases.map(\.rawValue).joined(separator: ", ")).")
+    var group: [String] = []
+
+    @Option(name: .customLong("case"), help: "Run only this case id (repeatable), e.g. C-03.")
+    var cases: [String] = []
+
+    @Option(help: "Do not run this case id (repeatable).")
+    var skip: [String] = []
+
+    @Option(name: .customLong("hmac-secret"), help: "The implementation's outer HMAC secret.")
+    var hmacSecret: String?
+
+    @Option(name: .customLong("cipher-key"), help: "The implementation's outer stream cipher key (encrypt_uri true).")
+    var cipherKey: String?
+
+    @Option(name: .customLong("inner-hmac-secret"), help: "Inner HMAC (field hmac2) on the implementation's resource handlers.")
+    var innerHMACSecret: String?
+
+    @Option(name: .customLong("inner-cipher-key"), help: "Inner stream cipher (field iv2, encrypt_uri false) on the resource handlers.")
+    var innerCipherKey: String?
+
+    @Flag(help: "The resource handlers use an inner X25519 layer (needs --manage-peers).")
+    var x25519 = false
+
+    @Flag(name: .customLong("manage-peers"), help: "The implementation runs peer management.")
+    var managePeers = false
+
+    @Option(name: .customLong("app-id"), help: "The implementation's peer-management app id.")
+    var appID = "netaio"
+
+    @Option(help: "Seconds to wait for a reply.")
+    var timeout = 2.0
+
+    @Option(help: "Seconds of silence that count as \"no reply\".")
+    var silence = 0.4
+
+    @Option(name: .customLong("idle-connections"), help: "Connections opened by the idle-connections case.")
+    var idleConnections = 200
+
+    @Option(help: "Also write a report: json:FILE or junit:FILE (repeatable; FILE '-' is stdout).")
+    var report: [String] = []
+
+    @Flag(help: "Print JSON instead of the table.")
+    var json = false
+
+    @Flag(help: "Print one line per case as it finishes (on stderr).")
+    var progress = false
+
+    func validate() throws {
+        guard ConformanceTarget(target) != nil else { throw ValidationError("target must be tcp://HOST:PORT or udp://HOST:PORT") }
+        for g in group where CaseGroup(rawValue: g) == nil { throw ValidationError("unknown group \(g)") }
+        let ids = Set(ConformanceCases.all.map(\.id))
+        for c in cases + skip where !ids.contains(c) { throw ValidationError("unknown case \(c)") }
+        for r in report {
+            let parts = r.split(separator: ":", maxSplits: 1)
+            guard parts.count == 2, ["json", "junit"].contains(parts[0]) else { throw ValidationError("--report must be json:FILE or junit:FILE") }
+        }
+        if timeout <= 0 || silence <= 0 { throw ValidationError("--timeout and --silence must be positive") }
+    }
+
+    func run() throws {
+        var config = ConformanceConfig()
+        config.hmacSecret = hmacSecret
+        config.cipherKey = cipherKey
+        config.innerHMACSecret = innerHMACSecret
+        config.innerCipherKey = innerCipherKey
+        config.x25519 = x25519
+        config.managePeers = managePeers
+        config.appID = appID
+        config.replyTimeout = timeout
+        config.silence = silence
+        config.idleConnections = idleConnections
+        var selection = ConformanceSelection()
+        selection.groups = Set(group.compactMap(CaseGroup.init(rawValue:)))
+        selection.cases = Set(cases)
+        selection.skipped = Set(skip)
+        let result = ConformanceRunner.run(ConformanceTarget(target)!, config: config, selection: selection) { r in
+            if progress { FileHandle.standardError.write(Data("\(r.id) \(r.verdict.rawValue): \(r.detail)\n".utf8)) }
+        }
+        print(json ? try result.json() : result.table())
+        for r in report {
+            let parts = r.split(separator: ":", maxSplits: 1).map(String.init)
+            let text = parts[0] == "json" ? try result.json() + "\n" : result.junit()
+            if parts[1] == "-" { print(text, terminator: "") } else { try text.write(toFile: parts[1], atomically: true, encoding: .utf8) }
+        }
+        if !result.passed { throw NetaioExit.errorReply }
+    }
+}

@@ -1,0 +1,54 @@
+/// What the suite knows about the implementation under test: the keys it was started
+/// with (the same flags as `netaio serve`/`node`) and the suite's timing.
+public struct ConformanceConfig: Sendable {
+    /// Outer HMACAuthPlugin secret (`--hmac-secret`).
+    public var hmacSecret: String?
+    /// Outer Sha256StreamCipherPlugin key, encrypt_uri true (`--cipher-key`).
+    public var cipherKey: String?
+    /// Inner HMAC on the resource handlers, field `hmac2` (serve.py `--inner-hmac-secret`).
+    public var innerHMACSecret: String?
+    /// Inner stream cipher on the resource handlers, field `iv2`, encrypt_uri false.
+    public var innerCipherKey: String?
+    /// The handlers use an inner X25519 layer (needs peer management).
+    public var x25519 = false
+    /// Peer management is on (`--manage-peers`), with this app id.
+    public var managePeers = false
+    public var appID = "netaio"
+    /// How long to wait for a reply.
+    public var replyTimeout = 2.0
+    /// How long silence must last to count as "no reply".
+    public var silence = 0.4
+    /// Connections opened by the idle-connections case.
+    public var idleConnections = 200
+
+    public init() {}
+}
+
+/// Which cases a configuration can run.
+public enum Requirement: String, Sendable, CustomStringConvertible {
+    case hmac, cipher, noOuterAuth, innerHMAC, innerCipher, x25519, peers
+
+    public var description: String {
+        switch self {
+        case .hmac: "needs --hmac-secret (the implementation's outer HMAC secret)"
+        case .cipher: "needs --cipher-key (the implementation's outer stream cipher key)"
+        case .noOuterAuth: "only without an outer HMAC (the raw frame would be rejected first)"
+        case .innerHMAC: "needs --inner-hmac-secret"
+        case .innerCipher: "needs --inner-cipher-key"
+        case .x25519: "needs --x25519 (handlers with an inner X25519 layer) and --manage-peers"
+        case .peers: "needs --manage-peers"
+        }
+    }
+
+    func met(by c: ConformanceConfig) -> Bool {
+        switch self {
+        case .hmac: c.hmacSecret != nil
+        case .cipher: c.cipherKey != nil
+        case .noOuterAuth: c.hmacSecret == nil
+        case .innerHMAC: c.innerHMACSecret != nil
+        case .innerCipher: c.innerCipherKey != nil
+        case .x25519: c.x25519 && c.managePeers
+        case .peers: c.managePeers
+        }
+    }
+}

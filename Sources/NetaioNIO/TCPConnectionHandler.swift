@@ -1,0 +1,180 @@
+import NIOCore
+import NetaioCore
+
+/// One TCP connection (server or client side): cuts the stream into frames with
+/// `FrameDecoder.frameLength`, hands each whole frame to the engine, and enforces the
+/// hardening limits — frame size, partial-frame and idle timeouts, output back-pressure.
+final class TCPConnectionHandler: ChannelDuplexHandler, @unchecked Sendable {
+    typealias InboundIn = ByteBuffer
+    typealias OutboundIn = ByteBuffer
+    typealias OutboundOut = ByteBuffer
+
+    private let driver: EngineDriver
+    private let limits: ConnectionLimits
+    /// Set at once for a client connection, on activation for an accepted one.
+    private(set) var id: ConnectionID?
+    private let isClient: Bool
+
+    private var context: ChannelHandlerContext?
+    private var buffer = ByteBuffer()
+    private var frameTimer: Scheduled<Void>?
+    private var idleTimer: Scheduled<Void>?
+    private var pendingOutput = 0
+    private var readHeld = false
+    private var closing = false
+
+    /// Accepted connection (server): registers with the engine when active.
+    init(acceptedBy driver: EngineDriver, limits: ConnectionLimits) {
+        self.driver = driver
+        self.limits = limits
+        self.isClient = false
+    }
+
+    /// Client connection the engine asked for with `.open(id, …)`.
+    init(client id: ConnectionID, driver: EngineDriver, limits: ConnectionLimits) {
+        self.driver = driver
+        self.limits = limits
+        self.id = id
+        self.isClient = true
+    }
+
+    func handlerAdded(context: ChannelHandlerContext) {
+        self.context = context
+        if context.channel.isActive { activate(context) }
+    }
+
+    func channelActive(context: ChannelHandlerContext) {
+        activate(context)
+        context.fireChannelActive()
+    }
+
+    private func activate(_ context: ChannelHandlerContext) {
+        guard !isClient, id == nil else { return }
+        guard let remote = Address(context.channel.remoteAddress) else {
+            context.close(promise: nil)
+            return
+        }
+        let newID = driver.run { $0.accepted(from: remote) }
+        id = newID
+        driver.register(self, as: newID)
+        armIdleTimer()
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        guard let id, !closing else { return }
+        var chunk = unwrapInboundIn(data)
+        buffer.writeBuffer(&chunk)
+        armIdleTimer()
+        while buffer.readableBytes >= Header.size, !closing {
+            let length = FrameDecoder.frameLength(header: buffer.readableBytesView.prefix(Header.size))!
+            if length > limits.maxFrameBytes {
+                frameTooLarge(length)
+                return
+            }
+            guard buffer.readableBytes >= length else { break }
+            let frame = buffer.readBytes(length: length)!
+            driver.run { $0.received(frame, on: id) }
+        }
+        if buffer.readableBytes == 0 {
+            buffer.clear()
+            frameTimer?.cancel()
+            frameTimer = nil
+        } else {
+            if buffer.readerIndex > 65536 { buffer.discardReadBytes() }
+            armFrameTimerIfNeeded()
+        }
+    }
+
+    /// The header announces more than we accept: answer (servers), then close — we cannot
+    /// skip that many bytes without trusting the header.
+    private func frameTooLarge(_ length: Int) {
+        guard let id else { return }
+        driver.limitHit(.frameTooLarge, id)
+        driver.run { engine in
+            if engine.configuration.sendsReplies {
+                engine.send(.error("frame of \(length) bytes exceeds the limit of \(limits.maxFrameBytes)"), to: .connection(id))
+            }
+            engine.close(id)
+        }
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        stopTimers()
+        if let id {
+            driver.connectionEnded(id)
+        }
+        if !isClient { driver.liveHandlers -= 1 }
+        context.fireChannelInactive()
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        context.close(promise: nil)
+    }
+
+    // MARK: - Output and back-pressure
+
+    /// Writes one frame; reading pauses while too much output is pending.
+    func write(_ bytes: [UInt8]) {
+        guard let context, !closing else { return }
+        let n = bytes.count
+        pendingOutput += n
+        if pendingOutput > limits.maxPendingOutput {
+            driver.limitHit(.slowReader, id)
+            if let id { driver.run { $0.close(id) } } else { close() }
+            return
+        }
+        let promise = context.eventLoop.makePromise(of: Void.self)
+        promise.futureResult.whenComplete { [self] _ in
+            pendingOutput -= n
+            if readHeld && pendingOutput <= limits.outputHighWater / 2 {
+                readHeld = false
+                self.context?.read()
+            }
+        }
+        context.writeAndFlush(wrapOutboundOut(ByteBuffer(bytes: bytes)), promise: promise)
+    }
+
+    func read(context: ChannelHandlerContext) {
+        if pendingOutput > limits.outputHighWater {
+            readHeld = true
+            return
+        }
+        context.read()
+    }
+
+    func close() {
+        guard !closing, let context else { return }
+        closing = true
+        stopTimers()
+        context.close(promise: nil)
+    }
+
+    // MARK: - Timers
+
+    private func armFrameTimerIfNeeded() {
+        guard frameTimer == nil, limits.frameTimeout > 0, let context else { return }
+        frameTimer = context.eventLoop.scheduleTask(in: .nanoseconds(Int64(limits.frameTimeout * 1e9))) { [self] in
+            frameTimer = nil
+            driver.limitHit(.partialFrameTimeout, id)
+            if let id { driver.run { $0.close(id) } } else { close() }
+        }
+    }
+
+    private func armIdleTimer() {
+        idleTimer?.cancel()
+        idleTimer = nil
+        guard limits.idleTimeout > 0, let context else { return }
+        idleTimer = context.eventLoop.scheduleTask(in: .nanoseconds(Int64(limits.idleTimeout * 1e9))) { [self] in
+            idleTimer = nil
+            driver.limitHit(.idleTimeout, id)
+            if let id { driver.run { $0.close(id) } } else { close() }
+        }
+    }
+
+    private func stopTimers() {
+        frameTimer?.cancel()
+        frameTimer = nil
+        idleTimer?.cancel()
+        idleTimer = nil
+    }
+}

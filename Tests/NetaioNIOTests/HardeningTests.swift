@@ -1,0 +1,106 @@
+import Foundation
+import NetaioNIO
+import Testing
+
+/// The limits netaio's server lacks, on real loopback sockets: every misbehaving client
+/// is dealt with while a good client keeps being served.
+@Suite(.serialized, .timeLimit(.minutes(1))) struct HardeningTests {
+    func goodClientWorks(_ server: NetaioTCPServer, _ uri: String = "ok") async throws {
+        let client = try await NetaioTCPClient.connect(host: "127.0.0.1", port: Int(server.localAddress.port))
+        _ = try await client.create(uri, content: Array("fine".utf8), timeout: 3)
+        #expect(text(try await client.request(uri, timeout: 3)) == "fine")
+        try await client.shutdown()
+    }
+
+    @Test func slowlorisIsClosedWhileOthersAreServed() async throws {
+        let server = try await startResourceServer(limits: ConnectionLimits(frameTimeout: 0.5))
+        let slow = try RawSocket(server.localAddress)
+        let frame = try Message(type: .requestURI, uri: Array("ok".utf8)).encode()
+        slow.send(Array(frame.prefix(5)))  // a header started, never finished
+        try await goodClientWorks(server)
+        #expect(slow.closedByPeer(within: 3))
+        #expect(try await server.limitCount(.partialFrameTimeout) == 1)
+        try await goodClientWorks(server, "ok2")
+        try await server.shutdown()
+    }
+
+    @Test func idleTimeoutClosesSilentConnections() async throws {
+        let server = try await startResourceServer(limits: ConnectionLimits(idleTimeout: 0.4))
+        let idle = try RawSocket(server.localAddress)
+        #expect(idle.closedByPeer(within: 3))
+        #expect(try await server.limitCount(.idleTimeout) == 1)
+        try await server.shutdown()
+    }
+
+    @Test func connectionLimitRefusesExtraClients() async throws {
+        let server = try await startResourceServer(limits: ConnectionLimits(maxConnections: 2))
+        let a = try RawSocket(server.localAddress)
+        let b = try RawSocket(server.localAddress)
+        try a.send(Message(type: .createURI, uri: Array("k".utf8), content: [1]))
+        #expect(try a.readMessage()?.type == .ok)
+        let c = try RawSocket(server.localAddress)  // the kernel accepts; the server closes it
+        #expect(c.closedByPeer(within: 3))
+        #expect(try await server.limitCount(.connectionRefused) == 1)
+        try b.send(Message(type: .requestURI, uri: Array("k".utf8)))
+        #expect(try b.readMessage()?.type == .respondURI)
+        // A slot frees when a client leaves.
+        _ = consume a
+        try await Task.sleep(nanoseconds: 200_000_000)
+        try await goodClientWorks(server)
+        _ = consume b
+        _ = consume c
+        try await server.shutdown()
+    }
+
+    @Test func garbageGetsAnErrorReplyAndTheConnectionStays() async throws {
+        let server = try await startResourceServer()
+        let raw = try RawSocket(server.localAddress)
+        // Header with type 14 (unknown) and a 3-byte body: framing holds, the frame is bad.
+        raw.send([14, 0, 0, 0, 3, 0, 0, 0, 0, 0xde, 0xad, 0xbe])
+        let error = try #require(try raw.readMessage())
+        #expect(error.type == .error && text(error) == "invalid message")
+        // A bad checksum too.
+        var damaged = try Message(type: .requestURI, uri: Array("x".utf8)).encode()
+        damaged[damaged.count - 1] ^= 0xff
+        raw.send(damaged)
+        #expect(try raw.readMessage()?.type == .error)
+        // Then a good request on the same connection.
+        try raw.send(Message(type: .createURI, uri: Array("after".utf8), content: Array("garbage".utf8)))
+        #expect(try raw.readMessage()?.type == .ok)
+        try raw.send(Message(type: .requestURI, uri: Array("after".utf8)))
+        let reply = try #require(try raw.readMessage())
+        #expect(reply.type == .respondURI && text(reply) == "garbage")
+        try await server.shutdown()
+    }
+
+    @Test func oversizedFrameHeaderGetsErrorThenClose() async throws {
+        let server = try await startResourceServer(limits: ConnectionLimits(maxFrameBytes: 1000))
+        let raw = try RawSocket(server.localAddress)
+        raw.send([0, 0x10, 0x00, 0xff, 0xff, 0, 0, 0, 0])  // announces 4096 + 65535 bytes
+        let reply = try #require(try raw.readMessage())
+        #expect(reply.type == .error && text(reply).contains("exceeds"))
+        #expect(raw.closedByPeer(within: 3))
+        #expect(try await server.limitCount(.frameTooLarge) == 1)
+        try await goodClientWorks(server)
+        try await server.shutdown()
+    }
+
+    @Test func subscriberThatNeverReadsIsClosed() async throws {
+        let limits = ConnectionLimits(outputHighWater: 16 << 10, maxPendingOutput: 256 << 10)
+        let server = try await startResourceServer(limits: limits)
+        let lazy = try RawSocket(server.localAddress, receiveBuffer: 4096)
+        try lazy.send(Message(type: .subscribeURI, uri: Array("flood".utf8)))
+        #expect(try lazy.readMessage()?.type == .confirmSubscribe)
+        let publisher = try await NetaioTCPClient.connect(host: "127.0.0.1", port: Int(server.localAddress.port))
+        let chunk = [UInt8](repeating: 0x61, count: 32 << 10)
+        var closed = false
+        for _ in 0..<400 {
+            _ = try await publisher.publish("flood", content: chunk, timeout: 3)
+            if try await server.limitCount(.slowReader) > 0 { closed = true; break }
+        }
+        #expect(closed, "the server kept buffering for a reader that never reads")
+        #expect(try await server.connectionCount() == 1)  // only the publisher is left
+        try await publisher.shutdown()
+        try await server.shutdown()
+    }
+}
