@@ -1,5 +1,6 @@
 import Foundation
 import NetaioConformance
+import NetaioTestSupport
 import Testing
 
 /// The catalogue and the report formats, without any implementation.
@@ -38,5 +39,21 @@ struct ReportFormatTests {
         #expect(json["passed"] as? Bool == false)
         #expect((json["cases"] as? [[String: Any]])?.count == 3)
         #expect(report.table().contains("C-01  FAIL"))
+    }
+}
+
+/// `netaio conformance` as scripts call it: exit codes and the report flags.
+struct ConformanceCommandTests {
+    @Test func strictFailureExitsOneAndWritesJUnit() throws {
+        let out = try BuiltProducts.run("netaio", ["conformance", "udp://127.0.0.1:1", "--case", "C-01", "--timeout", "0.3", "--report", "junit:-"])
+        #expect(out.status == 1, "\(out.stderr)")
+        #expect(out.stdout.contains("C-01  FAIL"))
+        #expect(out.stdout.contains("<testsuites name=\"netaio conformance udp://127.0.0.1:1\" tests=\"1\" failures=\"1\""))
+    }
+
+    @Test func badArgumentsExit64() throws {
+        #expect(try BuiltProducts.run("netaio", ["conformance", "http://x:1"]).status == 64)
+        #expect(try BuiltProducts.run("netaio", ["conformance", "tcp://127.0.0.1:9", "--group", "nope"]).status == 64)
+        #expect(try BuiltProducts.run("netaio", ["conformance", "tcp://127.0.0.1:9", "--case", "Z-99"]).status == 64)
     }
 }
