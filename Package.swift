@@ -15,6 +15,7 @@ let package = Package(
         .library(name: "NetaioConformance", targets: ["NetaioConformance"]),
         .executable(name: "netaio", targets: ["NetaioCLI"]),
         .executable(name: "netaio-bench", targets: ["NetaioBench"]),
+        .executable(name: "netaio-fuzz-diff", targets: ["NetaioFuzzDiff"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
@@ -84,6 +85,8 @@ let package = Package(
         .executableTarget(name: "FuzzPeerPlugin", dependencies: ["NetaioFuzzChecksNode"], path: "Fuzz/FuzzPeerPlugin"),
         .executableTarget(name: "FuzzNodeTCPServer", dependencies: ["NetaioFuzzChecksNode"], path: "Fuzz/FuzzNodeTCPServer"),
         .executableTarget(name: "FuzzNodeUDP", dependencies: ["NetaioFuzzChecksNode"], path: "Fuzz/FuzzNodeUDP"),
+        // Differential fuzzing: our reference readers against Python netaio (scripts/fuzz --differential).
+        .executableTarget(name: "NetaioFuzzDiff", dependencies: ["NetaioWire", "NetaioPlugins", "NetaioTestSupport"]),
         // Shared by the test targets: fixture lookup, typed JSON values, the Python oracle.
         .target(
             name: "NetaioTestSupport",
@@ -102,5 +105,11 @@ let package = Package(
         .testTarget(name: "NetaioConformanceTests", dependencies: ["NetaioConformance", "NetaioPlugins", "NetaioTestSupport"]),
         // Runs the built `netaio` executable as a user would (exit codes, output).
         .testTarget(name: "NetaioCLITests", dependencies: ["NetaioWire", "NetaioPlugins", "NetaioTestSupport"]),
+        .testTarget(name: "NetaioFuzzReplayTests", dependencies: ["NetaioFuzzChecks", "NetaioFuzzChecksNode"]),
+        // Live interop with the real Python netaio 0.0.9 (scripts/python-peers) in both
+        // directions, through the CLI and the async API; spawns and kills processes.
+        .testTarget(
+            name: "NetaioInteropTests",
+            dependencies: ["NetaioWire", "NetaioPlugins", "NetaioCore", "NetaioNIO", "NetaioTestSupport"]),
     ]
 )

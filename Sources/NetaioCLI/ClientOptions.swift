@@ -33,6 +33,9 @@ struct ClientOptions: ParsableArguments {
     @Option(help: "Seconds to wait for the connection and for the reply.")
     var timeout: Double = 5
 
+    @Flag(name: [.customShort("v"), .long], help: "Log drops (bad frames, failed checks) on stderr.")
+    var verbose = false
+
     @Flag(help: "Print each message as one JSON object (type, type_value, uri, uri_hex, content, content_hex).")
     var json = false
 

@@ -21,11 +21,13 @@ struct ClientSession {
             case .tcp:
                 let client = try await NetaioTCPClient.connect(
                     host: target.host, port: Int(target.port), options: nodeOptions, connectTimeout: options.timeout)
+                try await installReporting(client, printPeers: false, verbose: options.verbose)
                 return ClientSession(tcp: client, udp: nil, remote: target, timeout: options.timeout)
             case .udp:
                 let remote = try numeric(target)
                 let node = try await NetaioUDPNode.bind(
                     host: remote.family == .ipv6 ? "::" : "0.0.0.0", port: 0, options: nodeOptions)
+                try await installReporting(node, printPeers: false, verbose: options.verbose)
                 return ClientSession(tcp: nil, udp: node, remote: remote, timeout: options.timeout)
             }
         } catch {

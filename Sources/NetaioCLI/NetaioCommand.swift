@@ -23,6 +23,7 @@ struct NetaioCommand: AsyncParsableCommand {
             PublishCommand.self,
             SubscribeCommand.self,
             ValidatePluginCommand.self,
+            ScenarioCommand.self,
             ConformanceCommand.self,
         ]
     )

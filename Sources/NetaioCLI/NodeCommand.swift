@@ -17,7 +17,8 @@ struct NodeCommand: AsyncParsableCommand {
             seconds, answers PEER_DISCOVERED, removes peers silent for --peer-timeout seconds, \
             and multicasts DISCONNECT when stopped. Each --peer HOST:PORT (repeatable; implies \
             --manage-peers) also gets ADVERTISE_PEER by unicast on the same schedule, for \
-            networks without multicast (loopback, containers).
+            networks without multicast (loopback, containers); when stopped, DISCONNECT is \
+            also unicast to every --peer and known peer address.
 
             Examples:
               netaio node --port 9999
@@ -52,7 +53,7 @@ struct NodeCommand: AsyncParsableCommand {
     @OptionGroup var plugins: PluginOptions
     @OptionGroup var peers: PeerOptions
 
-    @Flag(help: "Log drops, peer events and limits hit on stderr.")
+    @Flag(name: [.customShort("v"), .long], help: "Log drops, peer events and limits hit on stderr.")
     var verbose = false
 
     func validate() throws {
@@ -85,7 +86,7 @@ struct NodeCommand: AsyncParsableCommand {
         if managing {
             try await node.managePeers(appID: appID, advertiseEvery: advertiseEvery, peerTimeout: peerTimeout)
         }
-        try await installLogging(node, verbose: verbose)
+        try await installReporting(node, printPeers: peers.printPeers, verbose: verbose)
         let unicastPeers = peerAddresses.compactMap { Address(parsing: $0) }
         let advertiser = Task {
             while !unicastPeers.isEmpty && !Task.isCancelled {
@@ -93,9 +94,16 @@ struct NodeCommand: AsyncParsableCommand {
                 try? await Task.sleep(nanoseconds: UInt64(advertiseEvery * 1e9))
             }
         }
+        let stop = StopSignal.waiter()
         printLine("listening on \(node.localAddress)")
-        _ = await StopSignal.wait()
+        await stop.wait()
         advertiser.cancel()
+        if managing {
+            // DISCONNECT by unicast too, to --peer and every known peer address (multicast may not reach them).
+            var targets = unicastPeers
+            for peer in (try? await node.peers()) ?? [] { for a in peer.addrs where !targets.contains(a) { targets.append(a) } }
+            for a in targets { try? await node.sayGoodbye(to: a, appID: appID) }
+        }
         try await node.shutdown()
     }
 }

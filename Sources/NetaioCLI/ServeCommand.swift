@@ -29,7 +29,7 @@ struct ServeCommand: AsyncParsableCommand {
             a client's unsent output is above --max-pending-output/16 and a client with more \
             than --max-pending-output (default 4 MiB) unsent is closed; --idle-timeout \
             (default 0 = off) closes silent clients. The store holds at most \
-            --max-resources uris and --max-stored-bytes bytes (CREATE beyond: NOT_PERMITTED).
+            --max-resources uris and --max-stored-bytes bytes (CREATE/UPDATE beyond: ERROR "store full").
 
             Examples:
               netaio serve --port 8888
@@ -53,7 +53,7 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .customLong("max-stored-bytes"), help: "Most bytes stored (uris and contents).")
     var maxStoredBytes = ResourceService.Limits().maxStoredBytes
 
-    @Flag(help: "Log drops, peer events and limits hit on stderr.")
+    @Flag(name: [.customShort("v"), .long], help: "Log drops, peer events and limits hit on stderr.")
     var verbose = false
 
     func validate() throws {
@@ -76,9 +76,10 @@ struct ServeCommand: AsyncParsableCommand {
         if peers.managePeers {
             try await server.managePeers(appID: Array(peers.appID.utf8))
         }
-        try await installLogging(server, verbose: verbose)
+        try await installReporting(server, printPeers: peers.printPeers, verbose: verbose)
+        let stop = StopSignal.waiter()
         printLine("listening on \(server.localAddress)")
-        _ = await StopSignal.wait()
+        await stop.wait()
         try await server.shutdown()
     }
 }

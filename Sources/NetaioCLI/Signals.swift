@@ -16,12 +16,9 @@ enum StopSignal {
         }
     }
 
-    /// Returns at the first SIGINT or SIGTERM.
-    static func wait() async -> Int32 {
-        await withCheckedContinuation { (continuation: CheckedContinuation<Int32, Never>) in
-            install { continuation.resume(returning: $0) }
-        }
-    }
+    /// Installs the handlers now (before the `listening on` line, so an early signal is
+    /// not fatal) and returns something to wait on.
+    static func waiter() -> StopWaiter { StopWaiter() }
 
     private final class Once: @unchecked Sendable {
         private let lock = NSLock()
@@ -37,6 +34,37 @@ enum StopSignal {
     private enum Keep {
         nonisolated(unsafe) static var sources: [any DispatchSourceSignal] = []
         static func alive(_ s: any DispatchSourceSignal) { sources.append(s) }
+    }
+}
+
+/// The first SIGINT/SIGTERM, awaitable; handlers are installed at init.
+final class StopWaiter: @unchecked Sendable {
+    private let lock = NSLock()
+    private var signalled = false
+    private var continuation: CheckedContinuation<Void, Never>?
+
+    init() {
+        StopSignal.install { [self] _ in
+            lock.lock()
+            signalled = true
+            let c = continuation
+            continuation = nil
+            lock.unlock()
+            c?.resume()
+        }
+    }
+
+    func wait() async {
+        await withCheckedContinuation { (c: CheckedContinuation<Void, Never>) in
+            lock.lock()
+            if signalled {
+                lock.unlock()
+                c.resume()
+            } else {
+                continuation = c
+                lock.unlock()
+            }
+        }
     }
 }
 

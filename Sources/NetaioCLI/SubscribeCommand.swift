@@ -36,12 +36,12 @@ struct SubscribeCommand: AsyncParsableCommand {
             await session.close()
             throw ClientFailure.report(error, json: options.json)
         }
-        printLine(MessageOutput.line(subscription.confirmation, json: options.json))
         let stopped = StopFlag()
         StopSignal.install { _ in
             stopped.set()
             Task { await session.close() }
         }
+        printLine(MessageOutput.line(subscription.confirmation, json: options.json))
         var received = 0
         for await note in subscription.notifications {
             printLine(MessageOutput.line(note, json: options.json))

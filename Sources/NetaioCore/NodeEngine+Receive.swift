@@ -11,14 +11,14 @@ extension NodeEngine {
             // Q20: on TCP the header delimited the frame, so the stream is still in sync:
             // answer and keep serving. UDP stays silent for garbage (no reflection).
             if stream && configuration.repliesToInvalidMessages {
-                sendReply(.error("invalid message"), to: origin, incoming: bytes.first.map { MessageType($0) }, options: .default)
+                sendReply(.error("invalid message"), to: origin, incoming: bytes.first.map { MessageType($0) }, options: .default, refreshesPeer: false)
             }
             return
         }
         guard frame.checksumMatches else {
             drop(.checksumMismatch, origin)
             if configuration.repliesToInvalidMessages {
-                sendReply(.error("invalid message"), to: origin, incoming: frame.message.type, options: .default)
+                sendReply(.error("invalid message"), to: origin, incoming: frame.message.type, options: .default, refreshesPeer: false)
             }
             return
         }
@@ -34,7 +34,7 @@ extension NodeEngine {
                 drop(.outerAuthFailed, origin)
                 if failRequest(withUnprotectedError: message, from: origin) { return }
                 if let reply = configuration.authErrorHandler(message, auth, configuration.messageTypes) {
-                    sendReply(reply, to: origin, incoming: message.type, options: .plain)
+                    sendReply(reply, to: origin, incoming: message.type, options: .plain, refreshesPeer: false)
                 }
                 return
             }
@@ -98,14 +98,17 @@ extension NodeEngine {
     }
 
     /// Sends a reply unless this role does not reply or it would answer an error-type
-    /// message with an error-type message (Q1 storm guard).
-    func sendReply(_ reply: Message, to origin: Endpoint, incoming: MessageType?, options: SendOptions) {
+    /// message with an error-type message (Q1 storm guard). `refreshesPeer` is false for
+    /// answers to frames that failed the outer layers (bad checksum, outer auth): like
+    /// netaio, those never refresh the sender's `lastRx`, so a peer whose traffic stops
+    /// authenticating (wrong secret, stale HMAC timestamps) still times out.
+    func sendReply(_ reply: Message, to origin: Endpoint, incoming: MessageType?, options: SendOptions, refreshesPeer: Bool = true) {
         guard configuration.sendsReplies, connections[originConnection: origin] else { return }
         if let incoming, isSilent(incoming), isSilent(reply.type) {
             drop(.errorReplySuppressed(reply.type), origin)
             return
         }
-        if send(reply, to: origin, options: options), let remote = remoteAddress(of: origin) {
+        if send(reply, to: origin, options: options), refreshesPeer, let remote = remoteAddress(of: origin) {
             touchPeer(at: remote)  // netaio refreshes last_rx when replying to a peer
         }
     }

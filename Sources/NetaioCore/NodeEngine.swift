@@ -34,7 +34,8 @@ public final class NodeEngine {
         var options: SendOptions
 
         /// netaio's ephemeral keys: AUTH_ERROR, ERROR, the success type, NOT_FOUND unless CREATE.
-        /// SUBSCRIBE_URI / UNSUBSCRIBE_URI wait for their CONFIRM_* (netaio would wait for OK).
+        /// SUBSCRIBE_URI / UNSUBSCRIBE_URI wait for their CONFIRM_* (netaio would wait for OK);
+        /// NOT_PERMITTED with the request's uri fails it (netaio has no key for it: timeout).
         var successType: MessageType {
             switch type {
             case .requestURI: .respondURI
@@ -44,7 +45,7 @@ public final class NodeEngine {
             }
         }
         func accepts(_ t: MessageType) -> Bool {
-            t == successType || t == .authError || t == .error || (t == .notFound && type != .createURI)
+            t == successType || t == .authError || t == .error || t == .notPermitted || (t == .notFound && type != .createURI)
         }
     }
 

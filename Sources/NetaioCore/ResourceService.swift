@@ -11,7 +11,9 @@
 ///
 /// Every reply carries the request's uri: netaio's `request()` matches replies by
 /// (type, uri, server), so any other uri would make it time out (PROTOCOL.md Q5).
-/// The store is bounded (`Limits`); a CREATE beyond them gets NOT_PERMITTED. The
+/// The store is bounded (`Limits`); a CREATE/UPDATE beyond them gets ERROR "store
+/// full: …" with the request's uri (ERROR, not NOT_PERMITTED: netaio's `request()`
+/// only recognises ERROR, AUTH_ERROR, NOT_FOUND and the success type). The
 /// installed handlers keep the service alive.
 public final class ResourceService {
     public struct Limits: Sendable {
@@ -91,15 +93,15 @@ public final class ResourceService {
         put(m.uri, m.content, type: m.type) ?? .ok(uri: m.uri)
     }
 
-    /// Stores, or returns the NOT_PERMITTED reply when the limits would be exceeded.
+    /// Stores, or returns the ERROR reply when the limits would be exceeded.
     private func put(_ uri: [UInt8], _ content: [UInt8], type: MessageType) -> Message? {
         let old = store[uri]
         let delta = content.count - (old?.count ?? -uri.count)
         if old == nil && store.count >= limits.maxResources {
-            return .notPermitted("store full: \(limits.maxResources) resources", uri: uri)
+            return .error("store full: \(limits.maxResources) resources", uri: uri, type: .error)
         }
         if storedBytes + delta > limits.maxStoredBytes {
-            return .notPermitted("store full: \(limits.maxStoredBytes) bytes", uri: uri)
+            return .error("store full: \(limits.maxStoredBytes) bytes", uri: uri, type: .error)
         }
         store[uri] = content
         storedBytes += delta

@@ -26,7 +26,9 @@ public final class NetaioTCPClient: NetaioNode, @unchecked Sendable {
         group: (any EventLoopGroup)? = nil
     ) -> NetaioTCPClient {
         let loop = (group ?? MultiThreadedEventLoopGroup.singleton).next()
-        let driver = EngineDriver(eventLoop: loop, configuration: options.configuration(role: .tcpClient))
+        var configuration = options.configuration(role: .tcpClient)
+        configuration.maxFrameLength = limits.maxFrameBytes  // the handler enforces it (with a reply) first
+        let driver = EngineDriver(eventLoop: loop, configuration: configuration)
         let client = NetaioTCPClient(driver: driver, limits: limits, connectTimeout: connectTimeout)
         driver.opener = { [unowned driver] id, address in
             let handler = TCPConnectionHandler(client: id, driver: driver, limits: limits)

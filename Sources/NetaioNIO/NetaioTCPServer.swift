@@ -30,7 +30,9 @@ public final class NetaioTCPServer: NetaioNode, @unchecked Sendable {
         limits: ConnectionLimits = .default, group: (any EventLoopGroup)? = nil
     ) async throws -> NetaioTCPServer {
         let loop = (group ?? MultiThreadedEventLoopGroup.singleton).next()
-        let driver = EngineDriver(eventLoop: loop, configuration: options.configuration(role: .tcpServer))
+        var configuration = options.configuration(role: .tcpServer)
+        configuration.maxFrameLength = limits.maxFrameBytes  // the handler enforces it (with a reply) first
+        let driver = EngineDriver(eventLoop: loop, configuration: configuration)
         let bootstrap = ServerBootstrap(group: loop, childGroup: loop)
             .serverChannelOption(.backlog, value: 256)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)

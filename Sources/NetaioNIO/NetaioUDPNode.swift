@@ -143,11 +143,19 @@ public final class NetaioUDPNode: NetaioNode, @unchecked Sendable {
     /// Sends ADVERTISE_PEER for `appID` straight to `address` (for peers that multicast
     /// cannot reach); its PEER_DISCOVERED answer is handled by peer management.
     public func advertise(to address: Address, appID: [UInt8] = NodeEngine.defaultAppID) async throws {
+        try await sendPeerRecord(.advertisePeer, to: address, appID: appID)
+    }
+
+    /// Sends DISCONNECT for `appID` straight to `address`.
+    public func sayGoodbye(to address: Address, appID: [UInt8] = NodeEngine.defaultAppID) async throws {
+        try await sendPeerRecord(.disconnect, to: address, appID: appID)
+    }
+
+    private func sendPeerRecord(_ type: MessageType, to address: Address, appID: [UInt8]) async throws {
         try await withEngine { e in
             guard let local = e.configuration.localPeer else { throw NetaioError.sendFailed("no local peer") }
-            let record = try e.configuration.peerPlugin.pack(local)
-            let message = Message(type: .advertisePeer, uri: appID, content: record)
-            guard e.send(message, to: try Self.endpoint(address).0) else { throw NetaioError.sendFailed("could not prepare ADVERTISE_PEER") }
+            let message = Message(type: type, uri: appID, content: try e.configuration.peerPlugin.pack(local))
+            guard e.send(message, to: try Self.endpoint(address).0) else { throw NetaioError.sendFailed("could not prepare \(type)") }
         }
     }
 

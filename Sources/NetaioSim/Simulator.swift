@@ -40,6 +40,8 @@ public final class Simulator {
     /// Whether records are kept (with their text) for `records`; the hash is always computed.
     public let recordsTrace: Bool
     public private(set) var records: [TraceRecord] = []
+    /// How many records of each kind were traced (indexed by `TraceRecord.Kind.rawValue`).
+    public private(set) var kindCounts = [UInt64](repeating: 0, count: 32)
     /// Events taken from the queue so far.
     public private(set) var eventsProcessed: UInt64 = 0
     /// Hears every engine event (after it is traced), e.g. to check invariants at each step.
@@ -64,6 +66,9 @@ public final class Simulator {
     }
 
     public func node(named name: String) -> Int? { nodes.firstIndex { $0.name == name } }
+
+    /// How many records of a kind were traced so far.
+    public func count(_ kind: TraceRecord.Kind) -> UInt64 { kindCounts[Int(kind.rawValue)] }
 
     // MARK: - Running
 
@@ -195,6 +200,7 @@ public final class Simulator {
         let r = TraceRecord(
             time: now, kind: kind, node: Int32(node), other: Int32(other), packet: 0, size: 0, messageType: 255,
             detail: recordsTrace ? detail : "")
+        kindCounts[Int(kind.rawValue)] += 1
         hasher.add(r, payload: Array(detail.utf8))
         if recordsTrace { records.append(r) }
     }
@@ -207,6 +213,7 @@ public final class Simulator {
         let r = TraceRecord(
             time: now, kind: kind, node: Int32(node), other: Int32(other), packet: packet, size: Int32(bytes.count),
             messageType: bytes.first ?? 255, detail: recordsTrace ? detail() : "")
+        kindCounts[Int(kind.rawValue)] += 1
         hasher.add(r, payload: payload)
         if recordsTrace { records.append(r) }
     }

@@ -4,7 +4,7 @@ import Testing
 
 /// The limits netaio's server lacks, on real loopback sockets: every misbehaving client
 /// is dealt with while a good client keeps being served.
-@Suite(.serialized) struct HardeningTests {
+@Suite(.serialized, .timeLimit(.minutes(1))) struct HardeningTests {
     func goodClientWorks(_ server: NetaioTCPServer, _ uri: String = "ok") async throws {
         let client = try await NetaioTCPClient.connect(host: "127.0.0.1", port: Int(server.localAddress.port))
         _ = try await client.create(uri, content: Array("fine".utf8), timeout: 3)

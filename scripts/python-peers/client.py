@@ -5,12 +5,12 @@ and exit codes as the Swift CLI.
 
     .venv/bin/python scripts/python-peers/client.py COMMAND tcp://HOST:PORT|udp://HOST:PORT URI
         [--content TEXT | --content-file F] [--hmac-secret S] [--cipher-key K]
-        [--timeout SEC] [--count N] [-v]
+        [--timeout SEC] [--count N] [--json] [-v]
         [--inner-hmac-secret S] [--inner-cipher-key K | --x25519-seed HEX]
-        [--manage-peers] [--app-id ID] [--peer-id HEX]
+        [--manage-peers] [--app-id ID] [--peer-id ID]
 
-Output: one line `TYPE_NAME[ CONTENT]` for the reply (content as UTF-8, invalid bytes
-replaced); `subscribe` prints `CONFIRM_SUBSCRIBE` and then one `NOTIFY_URI CONTENT`
+Output: one line `TYPE_NAME[ CONTENT]` for the reply (content as UTF-8 text, or 0x + hex
+when it is not UTF-8; --json: one JSON object per message); `subscribe` prints `CONFIRM_SUBSCRIBE` and then one `NOTIFY_URI CONTENT`
 line per notification until SIGINT/SIGTERM (exit 0), `--count N` notifications (exit
 0), or the connection ends (exit 3).
 Exit codes (Sources/NetaioCLI/ExitCodes.swift): 0 OK / RESPOND_URI / CONFIRM_*,
@@ -41,6 +41,7 @@ Workarounds for netaio 0.0.9 (none changes a byte on the wire):
 from __future__ import annotations
 
 import asyncio
+import json
 import sys
 
 from netaio import Message, MessageType, TCPClient, UDPNode
@@ -71,8 +72,11 @@ def parse_args(argv):
     content = parser.add_mutually_exclusive_group()
     content.add_argument("--content", metavar="TEXT", help="message content (UTF-8)")
     content.add_argument("--content-file", metavar="F", help="message content from a file ('-' = stdin)")
-    parser.add_argument("--timeout", type=float, default=10.0, metavar="SEC",
-                        help="seconds to wait for the reply (default 10)")
+    parser.add_argument("--timeout", type=float, default=5.0, metavar="SEC",
+                        help="seconds to wait for the connection and the reply (default 5)")
+    parser.add_argument("--json", action="store_true",
+                        help="print each message as one JSON object (type, type_value, uri, uri_hex, "
+                             "content, content_hex), as the Swift CLI")
     parser.add_argument("--count", type=int, default=0, metavar="N",
                         help="subscribe: exit 0 after N notifications (default: run until stopped)")
     pc.add_plugin_flags(parser)
@@ -81,7 +85,7 @@ def parse_args(argv):
     peers.add_argument("--manage-peers", action="store_true",
                        help="netaio's automatic peer management; wait for the server's PEER_DISCOVERED")
     peers.add_argument("--app-id", default="netaio", help="peer-management app id")
-    peers.add_argument("--peer-id", metavar="HEX", help="local peer id (default: 16 random bytes)")
+    peers.add_argument("--peer-id", metavar="ID", help="local peer id, its UTF-8 bytes (default: random)")
     args = parser.parse_args(argv)
     try:
         args.inner = pc.inner_plugins(args)
@@ -112,13 +116,32 @@ def read_content(args) -> bytes:
     return b""
 
 
+JSON_OUTPUT = False
+
+
 def describe(message) -> str:
+    """`TYPE content` (UTF-8 text, or 0x + hex when not UTF-8), or with --json one object:
+    the Swift CLI's MessageOutput."""
     try:
         name = MessageType(message.header.message_type).name
     except ValueError:
         name = str(int(message.header.message_type))
-    content = message.body.content.decode("utf-8", errors="replace")
-    return f"{name} {content}" if content else name
+    uri, content = message.body.uri, message.body.content
+    if JSON_OUTPUT:
+        obj = {"type": name, "type_value": int(message.header.message_type),
+               "uri_hex": uri.hex(), "content_hex": content.hex()}
+        for key, raw in (("uri", uri), ("content", content)):
+            try:
+                obj[key] = raw.decode("utf-8")
+            except UnicodeDecodeError:
+                pass
+        return json.dumps(obj, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    if not content:
+        return name
+    try:
+        return f"{name} {content.decode('utf-8')}"
+    except UnicodeDecodeError:
+        return f"{name} 0x{content.hex()}"
 
 
 class Outcome:
@@ -297,7 +320,9 @@ async def run_udp(args, content: bytes) -> int:
 
 
 def main(argv) -> int:
+    global JSON_OUTPUT
     args = parse_args(argv)
+    JSON_OUTPUT = args.json
     pc.silence_netaio_logs(args.verbose)
     try:
         content = read_content(args)

@@ -6,7 +6,8 @@ same `listening on HOST:PORT` line.
     .venv/bin/python scripts/python-peers/node.py [--host H] [--port P]
         [--hmac-secret S] [--cipher-key K] [--app-id ID] [--manage-peers]
         [--peer HOST:PORT]... [--advertise-every SEC] [--peer-timeout SEC]
-        [--multicast-group G] [--peer-id HEX] [--print-peers] [-v]
+        [--multicast-group G] [--multicast-interface ADDR] [--no-multicast]
+        [--peer-id ID] [--print-peers] [-v]
 
 Peer management (`--manage-peers`, implied by `--peer`) is netaio's
 `manage_peers_automatically(advertise_every, app_id, peer_timeout)`: ADVERTISE_PEER
@@ -26,13 +27,18 @@ Workarounds for netaio 0.0.9 (none changes a byte on the wire):
     DISCONNECT), DISCONNECT is unicast to the --peer and known peer addresses, and
     only then is the socket closed; netaio's stop() closes first and loses it (Q16).
   * The default handler answers NOT_FOUND with the request's uri (netaio's uses uri
-    'ERROR', Q24) and never answers NOT_FOUND/NOT_PERMITTED/*ERROR* messages, so two
-    nodes cannot bounce NOT_FOUND forever (Q1).
+    'ERROR', Q24) and never answers replies, notifications, peer messages or
+    NOT_FOUND/NOT_PERMITTED/*ERROR*, so two nodes cannot bounce NOT_FOUND forever (Q1).
+  * `--multicast-interface` / `--no-multicast` (flags of `netaio node`): netaio joins
+    the group on `interface` in connection_made; our subclass joins on the given
+    address (and sends multicasts from it) or not at all.  A failed join is a warning
+    on stderr, not an error, as in the Swift node.
   * Handlers are synchronous: netaio's UDPNode never awaits coroutine handlers (Q3).
 """
 from __future__ import annotations
 
 import asyncio
+import socket
 import sys
 
 from netaio import Message, MessageType, UDPNode
@@ -43,7 +49,7 @@ import peercommon as pc
 
 def parse_args(argv):
     parser = pc.ArgumentParser(prog="node.py", description=__doc__.split("\n\n")[0])
-    parser.add_argument("--host", default="127.0.0.1", help="IPv4 interface to bind (default 127.0.0.1)")
+    parser.add_argument("--host", default="0.0.0.0", help="IPv4 address to bind (default 0.0.0.0)")
     parser.add_argument("--port", type=int, default=8888, help="UDP port; 0 picks a free one (default 8888)")
     parser.add_argument("--app-id", default="netaio", help="peer-management app id")
     parser.add_argument("--manage-peers", action="store_true", help="netaio's automatic peer management")
@@ -55,6 +61,10 @@ def parse_args(argv):
                         help="drop peers silent for longer than this (default 60)")
     parser.add_argument("--multicast-group", default="224.0.0.1", metavar="G",
                         help="IPv4 multicast group to join and advertise to (default 224.0.0.1)")
+    parser.add_argument("--multicast-interface", metavar="ADDR",
+                        help="IPv4 address of the interface to join the group on and multicast from "
+                             "(default: --host, as netaio)")
+    parser.add_argument("--no-multicast", action="store_true", help="do not join the multicast group")
     pc.add_peer_flags(parser)
     pc.add_plugin_flags(parser)
     args = parser.parse_args(argv)
@@ -67,6 +77,29 @@ def parse_args(argv):
     except pc.UsageError as error:
         parser.error(str(error))
     return args
+
+
+class ReferenceUDPNode(UDPNode):
+    """UDPNode whose multicast join follows --multicast-interface / --no-multicast."""
+
+    def __init__(self, *args, multicast_interface: str | None, join_multicast: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.multicast_interface = multicast_interface
+        self.join_multicast = join_multicast
+
+    def connection_made(self, transport):
+        if not self.join_multicast:
+            return
+        interface = self.multicast_interface or self.interface
+        sock = transport.get_extra_info("socket")
+        try:
+            sock.setsockopt(socket.IPPROTO_IP, socket.IP_ADD_MEMBERSHIP,
+                            socket.inet_aton(self.multicast_group) + socket.inet_aton(interface))
+            if self.multicast_interface:
+                sock.setsockopt(socket.IPPROTO_IP, socket.IP_MULTICAST_IF, socket.inet_aton(interface))
+        except OSError as error:
+            print(f"warning: could not join multicast group {self.multicast_group}: {error}; unicast only",
+                  file=sys.stderr)
 
 
 def register_resource_handlers(node: UDPNode, store: pc.ResourceStore) -> None:
@@ -124,7 +157,8 @@ async def unicast_advertisements(node: UDPNode, peers, app_id: bytes, every: flo
 
 async def main(args) -> int:
     auth, cipher = pc.outer_plugins(args)
-    node = UDPNode(
+    node = ReferenceUDPNode(
+        multicast_interface=args.multicast_interface, join_multicast=not args.no_multicast,
         port=args.port, interface=args.host, multicast_group=args.multicast_group,
         local_peer=pc.make_local_peer(args.peer_id),
         auth_plugin=auth, cipher_plugin=cipher,

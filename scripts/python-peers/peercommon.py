@@ -75,7 +75,9 @@ def add_plugin_flags(parser: argparse.ArgumentParser) -> None:
 
 
 def add_peer_flags(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--peer-id", metavar="HEX", help="local peer id (default: 16 random bytes)")
+    parser.add_argument("--peer-id", metavar="ID",
+                        help="local peer id, its UTF-8 bytes (default: 16 random bytes as 32 hex characters, "
+                             "as `netaio serve`)")
     parser.add_argument("--print-peers", action="store_true",
                         help="print `peer up ID HOST:PORT` / `peer down ID` lines as the peer table changes")
 
@@ -170,8 +172,9 @@ def resolve_ipv4(host: str) -> str:
     return socket.gethostbyname(host)
 
 
-def make_local_peer(peer_id_hex: str | None, data: dict | None = None) -> Peer:
-    peer_id = bytes.fromhex(peer_id_hex) if peer_id_hex else os.urandom(16)
+def make_local_peer(peer_id: str | None, data: dict | None = None) -> Peer:
+    """Same convention as the Swift CLI's PeerOptions: the id is the text's UTF-8 bytes."""
+    peer_id = (peer_id or os.urandom(16).hex()).encode()
     return Peer(set(), peer_id, DefaultPeerPlugin().encode_data(data or {}))
 
 
@@ -213,16 +216,25 @@ class ResourceStore:
             return reply(MessageType.NOT_FOUND, uri, b"not found")
         return reply(MessageType.OK, uri)
 
+    # Replies, notifications and peer messages: answering them only starts loops
+    # (the Swift ResourceService's `isAnswerType`).
+    ANSWER_TYPES = {MessageType.RESPOND_URI, MessageType.OK, MessageType.CONFIRM_SUBSCRIBE,
+                    MessageType.CONFIRM_UNSUBSCRIBE, MessageType.NOTIFY_URI,
+                    MessageType.ADVERTISE_PEER, MessageType.PEER_DISCOVERED, MessageType.DISCONNECT}
+
     @staticmethod
     def not_found(msg) -> Message | None:
-        """The default handler: NOT_FOUND with the request's uri, never in answer to an
-        error-ish message (no NOT_FOUND ping-pong, Q1)."""
-        if is_silent_type(msg.header.message_type):
+        """The default handler: NOT_FOUND with the request's uri; silent for answer types
+        and error-ish messages (no NOT_FOUND ping-pong, Q1)."""
+        if msg.header.message_type in ResourceStore.ANSWER_TYPES or is_silent_type(msg.header.message_type):
             return None
         return reply(MessageType.NOT_FOUND, msg.body.uri, b"not found")
 
 
 def install_stop_signals(stop: asyncio.Event) -> None:
+    # A child inherits its parent's signal mask; a parent thread that blocks SIGTERM
+    # (e.g. a Swift concurrency thread spawning us) would make us unstoppable.
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT, signal.SIGTERM})
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)

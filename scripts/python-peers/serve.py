@@ -4,7 +4,7 @@ resource behaviour, with the same flags and the same `listening on HOST:PORT` li
 
     .venv/bin/python scripts/python-peers/serve.py [--host H] [--port P]
         [--hmac-secret S] [--cipher-key K] [--app-id ID] [--manage-peers]
-        [--peer-id HEX] [--print-peers] [-v]
+        [--peer-id ID] [--print-peers] [-v]
         [--inner-hmac-secret S] [--inner-cipher-key K | --x25519-seed HEX] [--once URI=TEXT]...
 
 Resource behaviour (README.md in this folder): CREATE_URI stores (OK), REQUEST_URI
@@ -25,7 +25,8 @@ Workarounds for netaio 0.0.9 (none changes a byte on the wire):
     start() makes (same handle_client, same use_auth/use_cipher) and read the port.
   * The default handler answers NOT_FOUND with the request's uri (netaio's uses uri
     '', which its own request() never matches, Q5/Q24) and stays silent for
-    NOT_FOUND/NOT_PERMITTED/*ERROR* messages (as the Swift engine does, Q1).
+    replies, notifications, peer messages and NOT_FOUND/NOT_PERMITTED/*ERROR* (as the
+    Swift ResourceService does, Q1).
   * `TCPServer.unsubscribe` raises KeyError for a connection that is not subscribed
     (it would close the connection, Q21); we only call it for subscribers.
   * Notifications are sent after the handler's reply (a task scheduled from the

@@ -1,61 +1,85 @@
 /// A binary min-heap of scheduled events ordered by (time, sequence): events at the same
 /// instant run in the order they were scheduled, which makes the run a pure function of
-/// the seed and scenario.
+/// the seed and scenario. The heap holds plain keys; payloads sit in a slot array, so
+/// sifting never copies (or retains) them.
 struct EventQueue<Payload> {
+    private struct Key {
+        var time: Int64
+        var sequence: UInt64
+        var slot: Int
+    }
+
     struct Entry {
         var time: SimTime
         var sequence: UInt64
         var payload: Payload
     }
 
-    private var heap: [Entry] = []
+    private var heap: [Key] = []
+    private var payloads: [Payload?] = []
+    private var freeSlots: [Int] = []
     private var nextSequence: UInt64 = 0
 
     var count: Int { heap.count }
     var isEmpty: Bool { heap.isEmpty }
-    var nextTime: SimTime? { heap.first?.time }
+    var nextTime: SimTime? { heap.first.map { SimTime(nanoseconds: $0.time) } }
 
     mutating func push(_ payload: Payload, at time: SimTime) {
-        heap.append(Entry(time: time, sequence: nextSequence, payload: payload))
+        let slot: Int
+        if let free = freeSlots.popLast() {
+            slot = free
+            payloads[slot] = payload
+        } else {
+            slot = payloads.count
+            payloads.append(payload)
+        }
+        heap.append(Key(time: time.nanoseconds, sequence: nextSequence, slot: slot))
         nextSequence += 1
         siftUp(heap.count - 1)
     }
 
     mutating func pop() -> Entry? {
-        guard !heap.isEmpty else { return nil }
-        heap.swapAt(0, heap.count - 1)
-        let top = heap.removeLast()
-        if !heap.isEmpty { siftDown(0) }
-        return top
+        guard let top = heap.first else { return nil }
+        let last = heap.removeLast()
+        if !heap.isEmpty {
+            heap[0] = last
+            siftDown(0)
+        }
+        let payload = payloads[top.slot].take()!
+        freeSlots.append(top.slot)
+        return Entry(time: SimTime(nanoseconds: top.time), sequence: top.sequence, payload: payload)
     }
 
     @inline(__always)
-    private func before(_ i: Int, _ j: Int) -> Bool {
-        let ti = heap[i].time, tj = heap[j].time
-        return ti < tj || (ti == tj && heap[i].sequence < heap[j].sequence)
+    private static func before(_ a: Key, _ b: Key) -> Bool {
+        a.time < b.time || (a.time == b.time && a.sequence < b.sequence)
     }
 
     private mutating func siftUp(_ index: Int) {
         var i = index
+        let item = heap[i]
         while i > 0 {
             let parent = (i - 1) / 2
-            guard before(i, parent) else { return }
-            heap.swapAt(i, parent)
+            guard Self.before(item, heap[parent]) else { break }
+            heap[i] = heap[parent]
             i = parent
         }
+        heap[i] = item
     }
 
     private mutating func siftDown(_ index: Int) {
         var i = index
         let n = heap.count
+        let item = heap[i]
         while true {
-            let l = 2 * i + 1, r = l + 1
-            var m = i
-            if l < n && before(l, m) { m = l }
-            if r < n && before(r, m) { m = r }
-            if m == i { return }
-            heap.swapAt(i, m)
-            i = m
+            let l = 2 * i + 1
+            if l >= n { break }
+            let r = l + 1
+            let child = r < n && Self.before(heap[r], heap[l]) ? r : l
+            guard Self.before(heap[child], item) else { break }
+            heap[i] = heap[child]
+            i = child
         }
+        heap[i] = item
     }
 }

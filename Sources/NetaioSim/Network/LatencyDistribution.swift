@@ -11,7 +11,7 @@ public enum LatencyDistribution: Sendable, Equatable {
     case longTail(minimum: Double, alpha: Double, maximum: Double)
 
     /// One latency in seconds, ≥ 0.
-    func draw(_ g: inout Xoshiro256StarStar) -> Double {
+    public func draw(_ g: inout Xoshiro256StarStar) -> Double {
         switch self {
         case .fixed(let s):
             return max(0, s)

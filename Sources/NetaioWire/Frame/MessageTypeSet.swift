@@ -7,6 +7,7 @@ public struct MessageTypeSet: Sendable, Equatable {
     public let entries: [(name: String, type: MessageType)]
     private let known: [Bool]  // indexed by raw value, for O(1) decoding checks
     private let names: [String?]
+    private let errorTypes: [Bool]  // isErrorType, computed once (it is asked for every frame)
 
     public enum ValidationError: Error, Equatable, Sendable, CustomStringConvertible {
         case overwritesStandardName(String)
@@ -47,6 +48,7 @@ public struct MessageTypeSet: Sendable, Equatable {
         }
         self.known = known
         self.names = names
+        errorTypes = names.map { $0?.uppercased().contains("ERROR") ?? false }
     }
 
     /// The standard types plus `custom` (name → value). Like `make_message_type_class`,
@@ -103,9 +105,7 @@ public struct MessageTypeSet: Sendable, Equatable {
 
     /// Whether netaio's default auth-error handler stays silent for this type: the type's
     /// name contains "ERROR" (case-insensitive), so no error answers an error.
-    public func isErrorType(_ type: MessageType) -> Bool {
-        name(of: type)?.uppercased().contains("ERROR") ?? false
-    }
+    public func isErrorType(_ type: MessageType) -> Bool { errorTypes[Int(type.rawValue)] }
 
     public static func == (a: MessageTypeSet, b: MessageTypeSet) -> Bool {
         a.name == b.name && a.entries.elementsEqual(b.entries, by: { $0.name == $1.name && $0.type == $1.type })

@@ -1,10 +1,10 @@
 /// What Python's `decimal.Decimal(text)` (the C `_decimal`/libmpdec implementation)
 /// accepts, so a DECIMAL payload is accepted or rejected exactly as packify does.
 ///
-/// Measured on CPython 3.11: underscores are dropped anywhere; non-ASCII white space
-/// becomes a space and non-ASCII decimal digits become ASCII digits (anything else
-/// non-ASCII is an error); ASCII white space is stripped at both ends; then libmpdec's
-/// grammar applies, with the exponent limits of its maximum context.
+/// Measured on CPython 3.11: white space (as `str.isspace`) is stripped at both ends;
+/// then underscores are dropped anywhere, inner white space becomes a space and non-ASCII
+/// decimal digits become ASCII digits (anything else non-ASCII is an error); then
+/// libmpdec's grammar applies, with the exponent limits of its maximum context.
 enum DecimalSyntax {
     /// libmpdec MPD_MAX_EMAX and MPD_MIN_ETINY on 64-bit platforms.
     static let maxAdjustedExponent = 999_999_999_999_999_999
@@ -86,15 +86,20 @@ enum DecimalSyntax {
         return parse(ascii[...])
     }
 
-    /// Step one of `_decimal`'s conversion: the string mapped to ASCII, trimmed.
+    /// Step one of `_decimal`'s conversion (`numeric_as_ascii`): white space is stripped
+    /// from both ends of the str first, then underscores are dropped and the rest mapped
+    /// to ASCII, so "1 _" keeps an inner space and is refused (found by differential fuzzing).
     private static func asciiForm(_ text: String) -> [UInt8]? {
+        let scalars = Array(text.unicodeScalars)
+        guard let first = scalars.firstIndex(where: { !isPythonSpace($0) }) else { return nil }
+        let last = scalars.lastIndex(where: { !isPythonSpace($0) })!
         var out: [UInt8] = []
-        out.reserveCapacity(text.utf8.count)
-        for scalar in text.unicodeScalars {
+        out.reserveCapacity(last - first + 1)
+        for scalar in scalars[first...last] {
             let v = scalar.value
             if v == 0x5F { continue }  // '_'
+            if isPythonSpace(scalar) { out.append(0x20); continue }
             if v > 0, v <= 127 { out.append(UInt8(v)); continue }
-            if scalar.properties.isWhitespace { out.append(0x20); continue }
             if scalar.properties.numericType == .decimal, let n = scalar.properties.numericValue,
                 n >= 0, n <= 9
             {
@@ -103,10 +108,15 @@ enum DecimalSyntax {
             }
             return nil
         }
-        let isSpace: (UInt8) -> Bool = { $0 == 0x20 || ($0 >= 0x09 && $0 <= 0x0D) }
-        guard let first = out.firstIndex(where: { !isSpace($0) }) else { return nil }
-        let last = out.lastIndex(where: { !isSpace($0) })!
-        return Array(out[first...last])
+        return out
+    }
+
+    /// Python's `str.isspace` for one character: ASCII \t-\r, \x1c-\x1f and space, and
+    /// Unicode white space.
+    private static func isPythonSpace(_ scalar: Unicode.Scalar) -> Bool {
+        let v = scalar.value
+        if v < 128 { return v == 0x20 || (0x09...0x0D).contains(v) || (0x1C...0x1F).contains(v) }
+        return scalar.properties.isWhitespace
     }
 
     private static func lowercased(_ s: ArraySlice<UInt8>) -> [UInt8] {

@@ -41,6 +41,9 @@ struct PythonKey: Hashable {
             return .float(f.bitPattern)
         case .decimal(let text):
             guard let normal = DecimalSyntax.normalize(text) else { return .incomparable }
+            // A NaN Decimal equals nothing, itself included, and (Python 3.10+) hashes by
+            // identity, so a set keeps every NaN item (found by differential fuzzing).
+            if normal.special == .nan { return .incomparable }
             if let i = normal.integerValue { return .integer(i) }
             return .decimal(normal.canonical)
         default: return nil

@@ -1,0 +1,15 @@
+import ArgumentParser
+
+/// `netaio scenario …`: scenario files on the deterministic simulator (docs/scenarios.md).
+struct ScenarioCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "scenario",
+        abstract: "Run scenario files on the deterministic simulated network.",
+        subcommands: [ScenarioRunCommand.self, ScenarioCheckCommand.self]
+    )
+}
+
+enum ScenarioExit {
+    /// An expectation or invariant failed.
+    static let failed = ExitCode(1)
+}

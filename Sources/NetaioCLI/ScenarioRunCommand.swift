@@ -1,0 +1,150 @@
+import ArgumentParser
+import Foundation
+import NetaioScenario
+
+/// `netaio scenario run FILE [--seed N | --seeds A..B] …`
+struct ScenarioRunCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "run",
+        abstract: "Run a scenario and print its timeline and a verdict per expectation.",
+        discussion: """
+            Exit codes: 0 every verdict passed, 1 a verdict failed (the command that replays \
+            the failing seed is printed), 64 bad arguments, 65 the scenario file is invalid, \
+            66 the file cannot be read. The same file and seed always give the same trace hash.
+            """
+    )
+
+    @Argument(help: "Scenario file (YAML or JSON).")
+    var file: String
+
+    @Option(help: "Seed of the run (default: the file's `seed`, else 1).")
+    var seed: UInt64?
+
+    @Option(help: "Seed sweep A..B (inclusive): runs every seed, shows progress, stops at the first failure.")
+    var seeds: String?
+
+    @Flag(help: "In a sweep, keep going after failures and list them all.")
+    var keepGoing = false
+
+    @Option(help: "Write the trace as JSON lines to this file (single seed).")
+    var trace: String?
+
+    @Option(help: "Print a machine-readable report instead of the summary: json or junit.")
+    var report: String?
+
+    @Option(help: "Write a self-contained HTML sequence diagram of the run (single seed).")
+    var timeline: String?
+
+    @Flag(help: "Print only the result lines, not the timeline.")
+    var quiet = false
+
+    func validate() throws {
+        if seed != nil && seeds != nil { throw ValidationError("give --seed or --seeds, not both") }
+        if let report, !["json", "junit"].contains(report) { throw ValidationError("--report takes json or junit") }
+        if seeds != nil && (trace != nil || timeline != nil) { throw ValidationError("--trace and --timeline need a single seed") }
+        if let seeds, SeedRange(seeds) == nil { throw ValidationError("--seeds takes A..B with A ≤ B, e.g. 1..100") }
+    }
+
+    func run() throws {
+        let scenario = try ScenarioFiles.load(file)
+        let record = trace != nil || timeline != nil
+        var results: [RunResult] = []
+        var failedSeeds: [UInt64] = []
+        if let seeds, let range = SeedRange(seeds) {
+            let total = range.upper - range.lower + 1
+            for (k, s) in (range.lower...range.upper).enumerated() {
+                let r = ScenarioRunner.run(scenario, seed: s)
+                results.append(r)
+                let line = "[\(k + 1)/\(total)] seed \(s): \(r.passed ? "pass" : "FAIL")  \(r.traceHash.prefix(16))"
+                FileHandle.standardError.write(Data((line + "\n").utf8))
+                if !r.passed {
+                    failedSeeds.append(s)
+                    for v in r.failures { FileHandle.standardError.write(Data("    FAIL \(v.name): \(v.detail)\n".utf8)) }
+                    if !keepGoing { break }
+                }
+            }
+            if report == nil {
+                print("swept \(results.count) seed(s) of \(total): \(results.count - failedSeeds.count) passed, \(failedSeeds.count) failed")
+            }
+        } else {
+            let r = ScenarioRunner.run(scenario, seed: seed ?? scenario.seed, recordTrace: record)
+            results.append(r)
+            if !r.passed { failedSeeds.append(r.seed) }
+            if report == nil {
+                if quiet {
+                    print("\(r.scenario) seed \(r.seed): \(r.passed ? "PASS" : "FAIL")  trace \(r.traceHash)")
+                    for v in r.failures { print("  FAIL \(v.name): \(v.detail)") }
+                } else {
+                    print(Reports.text(r), terminator: "")
+                }
+            }
+            if let trace { try write(Reports.traceJSONLines(r), to: trace) }
+            if let timeline { try write(TimelinePage.html(r), to: timeline) }
+        }
+        switch report {
+        case "json": print(Reports.json(results), terminator: "")
+        case "junit": print(Reports.junit(results), terminator: "")
+        default: break
+        }
+        if !failedSeeds.isEmpty {
+            let replay = failedSeeds.prefix(5).map { "netaio scenario run \(shellQuoted(file)) --seed \($0)" }
+            FileHandle.standardError.write(Data(("replay the failing seed" + (failedSeeds.count > 1 ? "s" : "") + " with:\n" + replay.map { "  " + $0 }.joined(separator: "\n") + "\n").utf8))
+            throw ScenarioExit.failed
+        }
+    }
+
+    private func write(_ text: String, to path: String) throws {
+        do {
+            try Data(text.utf8).write(to: URL(fileURLWithPath: path))
+        } catch {
+            FileHandle.standardError.write(Data("netaio: cannot write \(path): \(error.localizedDescription)\n".utf8))
+            throw NetaioExit.noInput
+        }
+    }
+}
+
+/// `netaio scenario check FILE…`: parse only, report errors with line and field.
+struct ScenarioCheckCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "check", abstract: "Validate scenario files without running them (exit 65 on the first invalid one).")
+
+    @Argument(help: "Scenario files.")
+    var files: [String]
+
+    func run() throws {
+        for f in files {
+            let s = try ScenarioFiles.load(f)
+            print("\(f): ok (\(s.nodes.count) nodes, \(s.timeline.count) steps, \(s.expectations.count) expectations)")
+        }
+    }
+}
+
+enum ScenarioFiles {
+    static func load(_ path: String) throws -> Scenario {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            FileHandle.standardError.write(Data("netaio: cannot read \(path)\n".utf8))
+            throw NetaioExit.noInput
+        }
+        do {
+            return try ScenarioParser.parse(Array(data))
+        } catch {
+            FileHandle.standardError.write(Data("\(path): \(error)\n".utf8))
+            throw NetaioExit.dataError
+        }
+    }
+}
+
+struct SeedRange {
+    var lower: UInt64
+    var upper: UInt64
+    init?(_ text: String) {
+        let parts = text.components(separatedBy: "..")
+        guard parts.count == 2, let a = UInt64(parts[0]), let b = UInt64(parts[1]), a <= b, b - a < 1_000_000 else { return nil }
+        lower = a
+        upper = b
+    }
+}
+
+func shellQuoted(_ s: String) -> String {
+    s.allSatisfy { $0.isLetter || $0.isNumber || "/._-+".contains($0) } ? s : "'" + s.replacingOccurrences(of: "'", with: "'\\''") + "'"
+}

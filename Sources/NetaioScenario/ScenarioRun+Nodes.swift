@@ -1,0 +1,114 @@
+import NetaioCore
+import NetaioSim
+
+/// Building each node's engine: plugins, peer data, resource handlers, peer management.
+extension ScenarioRun {
+    func x25519Seed(_ node: Int, _ incarnation: Int) -> [UInt8] {
+        NetaioCrypto.sha256(Array("x25519:\(scenario.nodes[node].name)#\(incarnation)".utf8))
+    }
+
+    func usesX25519(_ spec: NodeSpec) -> Bool { spec.cipher == .x25519 || spec.peers?.cipher == .x25519 }
+
+    /// Peer data: packify `{"name": …}`, plus `"pubkey"` when the node uses X25519.
+    func peerData(_ node: Int, incarnation: Int) -> [UInt8] {
+        let spec = scenario.nodes[node]
+        var entries = [PackifyDictEntry(.string("name"), .string(spec.name))]
+        if usesX25519(spec), let keys = try? CurveKeys(seed: x25519Seed(node, incarnation)) {
+            entries.append(PackifyDictEntry(.string("pubkey"), .bytes(keys.publicKey)))
+        }
+        return (try? Packify.encode(.dict(entries))) ?? Array(spec.name.utf8)
+    }
+
+    func makeAuth(_ spec: PluginSpec?) -> (any AuthPlugin)? {
+        guard case .hmac(let secret, let maxAge, let skew, let hmacField, let nonceField, let tsField)? = spec else { return nil }
+        let freshness = (maxAge != nil || skew != nil) ? HMACFreshness(maxAge: maxAge ?? 60, maxFutureSkew: skew ?? 5) : nil
+        return HMACAuthPlugin(secret: secret, hmacField: hmacField, nonceField: nonceField, tsField: tsField, freshness: freshness)
+    }
+
+    func makeCipher(_ spec: PluginSpec?, _ node: Int, _ incarnation: Int) -> (any CipherPlugin)? {
+        switch spec {
+        case .sha256Stream(let key, let encryptURI, let ivField)?: return Sha256StreamCipherPlugin(key: key, ivField: ivField, encryptURI: encryptURI)
+        case .x25519?: return try? X25519CipherPlugin(seed: x25519Seed(node, incarnation))
+        default: return nil
+        }
+    }
+
+    func configure(_ config: inout NodeConfiguration, _ node: Int, _ incarnation: Int) {
+        let spec = scenario.nodes[node]
+        config.authPlugin = makeAuth(spec.auth)
+        config.cipherPlugin = makeCipher(spec.cipher, node, incarnation)
+        config.requestTimeout = spec.requestTimeout
+        if let max = spec.peers?.maxPeers { config.maxPeers = max }
+    }
+
+    /// A (re)started process: fresh store, handlers, peer management, connections.
+    func started(_ engine: NodeEngine, _ node: Int) {
+        let spec = scenario.nodes[node]
+        var store: [String: [UInt8]] = [:]
+        for (uri, content) in spec.resources {
+            store[uri] = Array(content.utf8)
+            contentHistory[node, default: [:]][uri, default: []].insert(Array(content.utf8))
+        }
+        stores[node] = store
+        peerCounts[node] = 0
+        registerHandlers(engine, node)
+        if let p = spec.peers {
+            let inc = sim.nodes[node].incarnation
+            do {
+                try engine.managePeers(
+                    appID: Array(p.appID.utf8), advertiseEvery: p.advertiseEvery, peerTimeout: p.timeout,
+                    authPlugin: makeAuth(p.auth), cipherPlugin: makeCipher(p.cipher, node, inc))
+            } catch {
+                sim.note("peer management failed: \(error)", node: node)
+            }
+        }
+        for server in spec.connect { _ = engine.connect(to: scenario.nodes[server].address) }
+    }
+
+    private func registerHandlers(_ engine: NodeEngine, _ node: Int) {
+        engine.on(HandlerKey(.requestURI)) { [unowned self] m, _ in
+            let uri = String(decoding: m.uri, as: UTF8.self)
+            guard let content = self.stores[node][uri] else { return .notFound(uri: m.uri) }
+            return .respondURI(content: content, uri: m.uri)
+        }
+        engine.on(HandlerKey(.createURI)) { [unowned self] m, _ in
+            self.store(node, m.uri, m.content)
+            return .ok(uri: m.uri)
+        }
+        engine.on(HandlerKey(.updateURI)) { [unowned self] m, _ in
+            let uri = String(decoding: m.uri, as: UTF8.self)
+            guard self.stores[node][uri] != nil else { return .notFound(uri: m.uri) }
+            self.store(node, m.uri, m.content)
+            return .ok(uri: m.uri)
+        }
+        engine.on(HandlerKey(.deleteURI)) { [unowned self] m, _ in
+            let uri = String(decoding: m.uri, as: UTF8.self)
+            guard self.stores[node].removeValue(forKey: uri) != nil else { return .notFound(uri: m.uri) }
+            return .ok(uri: m.uri)
+        }
+        engine.on(HandlerKey(.subscribeURI)) { m, ctx in
+            ctx.subscribe(m.uri)
+            return Message(type: .confirmSubscribe, uri: m.uri)
+        }
+        engine.on(HandlerKey(.unsubscribeURI)) { m, ctx in
+            ctx.unsubscribe(m.uri)
+            return Message(type: .confirmUnsubscribe, uri: m.uri)
+        }
+        for type in [MessageType.publishURI, .notifyURI] {
+            engine.on(HandlerKey(type)) { [unowned self] m, _ in
+                self.received[node][String(decoding: m.uri, as: UTF8.self), default: 0] += 1
+                self.sim.note("received \(type) \(String(decoding: m.uri, as: UTF8.self))", node: node)
+                return nil
+            }
+        }
+        engine.on(HandlerKey(.confirmSubscribe)) { _, _ in nil }
+        engine.on(HandlerKey(.confirmUnsubscribe)) { _, _ in nil }
+        engine.on(HandlerKey(.ok)) { _, _ in nil }
+    }
+
+    private func store(_ node: Int, _ uri: [UInt8], _ content: [UInt8]) {
+        let key = String(decoding: uri, as: UTF8.self)
+        stores[node][key] = content
+        contentHistory[node, default: [:]][key, default: []].insert(content)
+    }
+}

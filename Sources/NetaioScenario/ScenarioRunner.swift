@@ -1,0 +1,179 @@
+import NetaioCore
+import NetaioSim
+
+/// Runs a scenario on the simulator with one seed: builds the nodes, plays the timeline,
+/// checks invariants at every engine event and expectations at their times.
+public enum ScenarioRunner {
+    public static func run(_ scenario: Scenario, seed: UInt64, recordTrace: Bool = false) -> RunResult {
+        let run = ScenarioRun(scenario, seed: seed, recordTrace: recordTrace)
+        return run.execute()
+    }
+}
+
+/// The state of one run. A class because handlers and the simulator's observer call back into it.
+final class ScenarioRun {
+    let scenario: Scenario
+    let sim: Simulator
+    var summary: [String] = []
+    var verdicts: [Verdict] = []
+
+    /// Per node: the resource store of the running process (reset by a crash).
+    var stores: [[String: [UInt8]]]
+    /// Per (node, uri): every content the uri has ever had there (a reply must be one of them).
+    var contentHistory: [Int: [String: Set<[UInt8]>]] = [:]
+    /// Per node and uri: PUBLISH/NOTIFY messages received.
+    var received: [[String: Int]]
+    var removals: [(node: Int, id: [UInt8], reason: PeerRemovalReason, time: Double)] = []
+    /// Peer-table sizes, kept from the events (the engine's `peers` copies the table).
+    var peerCounts: [Int]
+
+    var requests: [TrackedRequest] = []
+    var requestIndex: [EngineRequestKey: Int] = [:]
+
+    /// Invariant violations (first few kept).
+    var selfPeer: [String] = []
+    var overFull: [String] = []
+    var wrongContent: [String] = []
+    /// never_peer expectations: per node, forbidden ids → the expectation index.
+    var forbidden: [Int: [[UInt8]: Int]] = [:]
+    var forbiddenViolations: [Int: [String]] = [:]
+
+    init(_ scenario: Scenario, seed: UInt64, recordTrace: Bool) {
+        self.scenario = scenario
+        sim = Simulator(seed: seed, recordTrace: recordTrace)
+        stores = Array(repeating: [:], count: scenario.nodes.count)
+        received = Array(repeating: [:], count: scenario.nodes.count)
+        peerCounts = Array(repeating: 0, count: scenario.nodes.count)
+    }
+
+    func execute() -> RunResult {
+        sim.defaults = scenario.network.defaults
+        sim.connectTimeout = scenario.network.connectTimeout
+        sim.tcpUserTimeout = scenario.network.tcpUserTimeout
+        for link in scenario.network.links { apply(link) }
+        for (i, spec) in scenario.nodes.enumerated() {
+            sim.addNode(simSpec(spec, index: i), skew: spec.skew, drift: spec.drift)
+        }
+        prepareNeverPeer()
+        sim.observer = { [unowned self] node, event in self.observe(node, event) }
+        for (i, spec) in scenario.nodes.enumerated() {
+            guard let at = spec.startAt else { continue }
+            sim.schedule(at: .seconds(at)) { [unowned self] in self.sim.start(i) }
+        }
+        for step in scenario.timeline {
+            sim.schedule(at: .seconds(step.at)) { [unowned self] in self.perform(step) }
+        }
+        var end = scenario.duration
+        for (i, e) in scenario.expectations.enumerated() {
+            guard let t = checkTime(e.kind) else { continue }
+            end = max(end, t)
+            sim.schedule(at: .seconds(t)) { [unowned self] in self.check(i) }
+        }
+        sim.run(until: .seconds(end))
+        for (i, e) in scenario.expectations.enumerated() where checkTime(e.kind) == nil { check(i) }
+        addInvariantVerdicts()
+        summary.append("\(sim.now)  end: \(progressText())")
+        return RunResult(
+            scenario: scenario.name, seed: sim.seed, traceHash: sim.traceHash, verdicts: verdicts, summary: summary,
+            eventsProcessed: sim.eventsProcessed, traceRecords: sim.traceRecordCount, virtualSeconds: end,
+            counts: TraceRecord.Kind.allCases.map { ($0.name, sim.count($0)) }.filter { $0.1 > 0 },
+            records: sim.records, nodeNames: scenario.nodes.map(\.name))
+    }
+
+    // MARK: - Nodes
+
+    func peerID(_ node: Int, incarnation: Int) -> [UInt8] {
+        let spec = scenario.nodes[node]
+        return Array((spec.keepID || incarnation <= 1 ? spec.name : "\(spec.name)#\(incarnation)").utf8)
+    }
+
+    func currentID(_ ref: PeerRef) -> [UInt8] {
+        peerID(ref.node, incarnation: ref.incarnation ?? max(sim.nodes[ref.node].incarnation, 1))
+    }
+
+    func name(_ id: [UInt8]) -> String { String(decoding: id, as: UTF8.self) }
+
+    private func simSpec(_ spec: NodeSpec, index: Int) -> SimNodeSpec {
+        SimNodeSpec(
+            name: spec.name, role: spec.role, address: spec.address, segment: spec.segment,
+            peerID: { [unowned self] inc in self.peerID(index, incarnation: inc) },
+            peerData: { [unowned self] inc in self.peerData(index, incarnation: inc) },
+            configure: { [unowned self] config, inc in self.configure(&config, index, inc) },
+            start: { [unowned self] engine, i, _ in self.started(engine, i) })
+    }
+
+    func apply(_ link: LinkSpec) {
+        let n = scenario.nodes.count
+        sim.overrides.append(LinkOverride(from: NodeSet(count: n, members: link.from), to: NodeSet(count: n, members: link.to), faults: link.faults))
+        if link.bothWays {
+            sim.overrides.append(LinkOverride(from: NodeSet(count: n, members: link.to), to: NodeSet(count: n, members: link.from), faults: link.faults))
+        }
+    }
+
+    // MARK: - Observing
+
+    func observe(_ node: Int, _ event: Event) {
+        switch event {
+        case .peerAdded(let peer):
+            guard let id = peer.id else { return }
+            let me = sim.nodes[node].peerID
+            if id == me, selfPeer.count < 5 { selfPeer.append("\(sim.now) \(scenario.nodes[node].name) added itself") }
+            peerCounts[node] += 1
+            if let engine = sim.nodes[node].engine, peerCounts[node] > engine.configuration.maxPeers, overFull.count < 5 {
+                overFull.append("\(sim.now) \(scenario.nodes[node].name) holds \(peerCounts[node]) peers")
+            }
+            if let e = forbidden[node]?[id] {
+                forbiddenViolations[e, default: []].append("\(sim.now) \(scenario.nodes[node].name) added \(name(id))")
+            }
+        case .peerRemoved(let peer, let reason):
+            peerCounts[node] -= 1
+            if let id = peer.id { removals.append((node, id, reason, sim.now.seconds)) }
+        case .requestCompleted(let rid, let message):
+            requestCompleted(node, rid, message)
+        case .requestFailed(let rid, let error):
+            requestFailed(node, rid, error)
+        case .dropped:
+            break
+        }
+    }
+
+    private func prepareNeverPeer() {
+        for (i, e) in scenario.expectations.enumerated() {
+            guard case .neverPeer(let nodes, let peers) = e.kind else { continue }
+            for n in nodes {
+                for p in peers {
+                    // Every incarnation's id when none is named: the first 16 starts.
+                    let incs = p.incarnation.map { [$0] } ?? Array(1...16)
+                    for k in incs { forbidden[n, default: [:]][peerID(p.node, incarnation: k)] = i }
+                }
+            }
+        }
+    }
+
+    /// "known peers 40/42 pairs, 3 of 3 nodes up".
+    func progressText() -> String {
+        var known = 0, up = 0
+        for n in sim.nodes {
+            guard let e = n.engine else { continue }
+            up += 1
+            known += e.peers.count
+        }
+        return "\(up)/\(sim.nodes.count) nodes up, \(known) peer entries, \(sim.eventsProcessed) events"
+    }
+}
+
+struct EngineRequestKey: Hashable {
+    var node: Int
+    var incarnation: Int
+    var id: RequestID
+}
+
+struct TrackedRequest {
+    var step: RequestStep
+    var firstSent: Double?
+    var attempts = 0
+    var succeededAt: Double?
+    var failedAt: Double?
+    var failure: String?
+    var content: [UInt8]?
+}
