@@ -53,6 +53,10 @@ let package = Package(
         .target(
             name: "NetaioScenario",
             dependencies: ["NetaioSim", "NetaioCore", .product(name: "Yams", package: "Yams")]),
+        // The same scenario files on real loopback sockets (`scenario run --transport real`).
+        .target(
+            name: "NetaioScenarioReal",
+            dependencies: ["NetaioScenario", "NetaioSim", "NetaioNIO", .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio")]),
         // Plugin validation kit: contract properties for any auth/cipher/peer plugin, and
         // Python plugins driven through scripts/python/plugin_adapter.py (docs/plugin-validation.md).
         .target(name: "NetaioPluginKit", dependencies: ["NetaioWire", "NetaioPlugins"]),
@@ -63,7 +67,7 @@ let package = Package(
         .executableTarget(
             name: "NetaioCLI",
             dependencies: [
-                "NetaioWire", "NetaioPlugins", "NetaioCore", "NetaioNIO", "NetaioSim", "NetaioScenario", "NetaioPluginKit", "NetaioConformance",
+                "NetaioWire", "NetaioPlugins", "NetaioCore", "NetaioNIO", "NetaioSim", "NetaioScenario", "NetaioScenarioReal", "NetaioPluginKit", "NetaioConformance",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         .executableTarget(name: "NetaioBench", dependencies: ["NetaioWire", "NetaioPlugins", "NetaioSim", "NetaioScenario"]),
