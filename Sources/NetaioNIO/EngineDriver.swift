@@ -14,6 +14,9 @@ final class EngineDriver: @unchecked Sendable {
     var opener: ((ConnectionID, Address) -> Void)?
     /// UDP: the datagram channel.
     var datagramChannel: (any Channel)?
+    /// UDP: when set, a multicast goes as one unicast datagram to each of these addresses
+    /// instead (multicast emulation where the interface has none, e.g. Linux `lo`).
+    var multicastTargets: (() -> [Address])?
     /// Events other than request outcomes (drops, peers), for logs and tests.
     var onEvent: ((Event) -> Void)?
 
@@ -65,12 +68,18 @@ final class EngineDriver: @unchecked Sendable {
         case .send(let bytes, .address(let address)):
             sendDatagram(bytes, to: address)
         case .multicast(let bytes, let group):
-            sendDatagram(bytes, to: group)
+            if let multicastTargets {
+                for target in multicastTargets() { sendDatagram(bytes, to: target) }
+            } else {
+                sendDatagram(bytes, to: group)
+            }
         case .close(let id):
             connections.removeValue(forKey: id)?.close()
             finishStreams(of: id)
         case .armTimer(let id, let deadline):
-            let delay = max(0, deadline - engine.configuration.clock.now())
+            // A scaled clock runs `rate` times faster than the wall: its seconds are shorter.
+            let rate = (engine.configuration.clock as? ScaledUnixClock)?.rate ?? 1
+            let delay = max(0, deadline - engine.configuration.clock.now()) / rate
             let nanos = Int64(min(delay, 1e9) * 1e9)
             timers[id] = eventLoop.scheduleTask(in: .nanoseconds(nanos)) { [self] in
                 timers[id] = nil

@@ -187,3 +187,14 @@ final class DatagramHandler: ChannelInboundHandler, @unchecked Sendable {
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {}
 }
+
+extension NetaioUDPNode {
+    /// Sends every multicast (peer advertisements, DISCONNECT, `multicast`) as unicast
+    /// datagrams to the addresses `targets` returns at that moment (called on the node's
+    /// event loop). For interfaces without multicast, such as Linux loopback; nil restores
+    /// real multicast.
+    public func emulateMulticast(_ targets: (@Sendable () -> [Address])?) async throws {
+        let driver = self.driver
+        try await eventLoop.submit { driver.multicastTargets = targets }.get()
+    }
+}
