@@ -10,6 +10,15 @@ public struct Verdict: Sendable {
     public var line: Int?
     /// When it was decided (virtual seconds).
     public var time: Double
+
+    /// Public so other runners (NetaioScenarioReal) report with the same types.
+    public init(name: String, passed: Bool, detail: String, line: Int?, time: Double) {
+        self.name = name
+        self.passed = passed
+        self.detail = detail
+        self.line = line
+        self.time = time
+    }
 }
 
 /// Everything a run produced.
@@ -29,6 +38,25 @@ public struct RunResult: Sendable {
     /// The full trace when recorded (`--trace`, `--timeline`).
     public var records: [TraceRecord]
     public var nodeNames: [String]
+
+    /// Public so other runners (NetaioScenarioReal) report in the same formats.
+    public init(
+        scenario: String, seed: UInt64, traceHash: String, verdicts: [Verdict], summary: [String],
+        eventsProcessed: UInt64, traceRecords: UInt64, virtualSeconds: Double,
+        counts: [(kind: String, count: UInt64)], records: [TraceRecord], nodeNames: [String]
+    ) {
+        self.scenario = scenario
+        self.seed = seed
+        self.traceHash = traceHash
+        self.verdicts = verdicts
+        self.summary = summary
+        self.eventsProcessed = eventsProcessed
+        self.traceRecords = traceRecords
+        self.virtualSeconds = virtualSeconds
+        self.counts = counts
+        self.records = records
+        self.nodeNames = nodeNames
+    }
 
     public var passed: Bool { verdicts.allSatisfy(\.passed) }
     public var failures: [Verdict] { verdicts.filter { !$0.passed } }
