@@ -4,7 +4,7 @@ import ArgumentParser
 struct ScenarioCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "scenario",
-        abstract: "Run scenario files on the deterministic simulated network.",
+        abstract: "Run scenario files on the deterministic simulated network (or on real loopback sockets, --transport real).",
         subcommands: [ScenarioRunCommand.self, ScenarioCheckCommand.self]
     )
 }

@@ -1,9 +1,10 @@
 import ArgumentParser
 import Foundation
 import NetaioScenario
+import NetaioScenarioReal
 
 /// `netaio scenario run FILE [--seed N | --seeds A..B] …`
-struct ScenarioRunCommand: ParsableCommand {
+struct ScenarioRunCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "run",
         abstract: "Run a scenario and print its timeline and a verdict per expectation.",
@@ -11,6 +12,15 @@ struct ScenarioRunCommand: ParsableCommand {
             Exit codes: 0 every verdict passed, 1 a verdict failed (the command that replays \
             the failing seed is printed), 64 bad arguments, 65 the scenario file is invalid, \
             66 the file cannot be read. The same file and seed always give the same trace hash.
+
+            --transport real runs the scenario on real loopback sockets instead (127.0.0.1, \
+            ::1 for IPv6 nodes, port 0) against the wall clock, optionally compressed by \
+            --time-scale. Real runs are NOT deterministic (no trace hash). Faults the real \
+            transport cannot apply (loss, duplication, corruption on datagrams, partitions, \
+            clock skew, TCP crashes) are listed and fail the verdict "real transport: every \
+            fault honoured"; latency is not added (loopback is faster). At most \
+            \(RealTransportLimits.maxNodes) nodes and \(Int(RealTransportLimits.maxWallSeconds)) \
+            wall seconds; larger scenarios are refused (exit 64). See docs/scenarios.md.
             """
     )
 
@@ -38,15 +48,23 @@ struct ScenarioRunCommand: ParsableCommand {
     @Flag(help: "Print only the result lines, not the timeline.")
     var quiet = false
 
+    @Option(help: "sim (the deterministic simulator, default) or real (loopback sockets, wall clock, not deterministic).")
+    var transport = "sim"
+
+    @Option(help: "Real transport: run this many times faster than the file's timeline (1-20; every node's clock and timers are scaled).")
+    var timeScale: Double = 1
+
     func validate() throws {
         if seed != nil && seeds != nil { throw ValidationError("give --seed or --seeds, not both") }
         if let report, !["json", "junit"].contains(report) { throw ValidationError("--report takes json or junit") }
         if seeds != nil && (trace != nil || timeline != nil) { throw ValidationError("--trace and --timeline need a single seed") }
         if let seeds, SeedRange(seeds) == nil { throw ValidationError("--seeds takes A..B with A ≤ B, e.g. 1..100") }
+        try validateTransport()
     }
 
-    func run() throws {
+    func run() async throws {
         let scenario = try ScenarioFiles.load(file)
+        if transport == "real" { return try await runReal(scenario) }
         let record = trace != nil || timeline != nil
         var results: [RunResult] = []
         var failedSeeds: [UInt64] = []

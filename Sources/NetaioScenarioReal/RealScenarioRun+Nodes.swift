@@ -1,0 +1,231 @@
+import NetaioNIO
+import NetaioScenario
+
+/// Starting and stopping real nodes: the same identities, plugins, peer settings and
+/// resources as the simulator gives them (ScenarioRun+Nodes.swift in NetaioScenario).
+extension RealScenarioRun {
+    func peerID(_ node: Int, incarnation: Int) -> [UInt8] {
+        let spec = scenario.nodes[node]
+        return Array((spec.keepID || incarnation <= 1 ? spec.name : "\(spec.name)#\(incarnation)").utf8)
+    }
+
+    func currentID(_ ref: PeerRef) -> [UInt8] {
+        peerID(ref.node, incarnation: ref.incarnation ?? max(incarnations[ref.node], 1))
+    }
+
+    func x25519Seed(_ node: Int, _ incarnation: Int) -> [UInt8] {
+        NetaioCrypto.sha256(Array("x25519:\(scenario.nodes[node].name)#\(incarnation)".utf8))
+    }
+
+    func peerData(_ node: Int, incarnation: Int) -> [UInt8] {
+        let spec = scenario.nodes[node]
+        var entries = [PackifyDictEntry(.string("name"), .string(spec.name))]
+        if spec.cipher == .x25519 || spec.peers?.cipher == .x25519, let keys = try? CurveKeys(seed: x25519Seed(node, incarnation)) {
+            entries.append(PackifyDictEntry(.string("pubkey"), .bytes(keys.publicKey)))
+        }
+        return (try? Packify.encode(.dict(entries))) ?? Array(spec.name.utf8)
+    }
+
+    func makeAuth(_ spec: PluginSpec?) -> (any AuthPlugin)? {
+        guard case .hmac(let secret, let maxAge, let skew, let hmacField, let nonceField, let tsField)? = spec else { return nil }
+        let freshness = (maxAge != nil || skew != nil) ? HMACFreshness(maxAge: maxAge ?? 60, maxFutureSkew: skew ?? 5) : nil
+        return HMACAuthPlugin(secret: secret, hmacField: hmacField, nonceField: nonceField, tsField: tsField, freshness: freshness)
+    }
+
+    func makeCipher(_ spec: PluginSpec?, _ node: Int, _ incarnation: Int) -> (any CipherPlugin)? {
+        switch spec {
+        case .sha256Stream(let key, let encryptURI, let ivField)?: return Sha256StreamCipherPlugin(key: key, ivField: ivField, encryptURI: encryptURI)
+        case .x25519?: return try? X25519CipherPlugin(seed: x25519Seed(node, incarnation))
+        default: return nil
+        }
+    }
+
+    /// Loopback host for a scenario address: ::1 for IPv6 addresses, else 127.0.0.1.
+    func loopbackHost(_ node: Int) -> String { scenario.nodes[node].address.family == .ipv6 ? "::1" : "127.0.0.1" }
+
+    /// The addresses a UDP node's "multicast" reaches: every other running UDP node
+    /// (loopback has no multicast on Linux, so the group is emulated by unicast).
+    func multicastTargets(excluding node: Int) -> [Address] {
+        var out: [Address] = []
+        for (i, p) in processes.enumerated() where i != node {
+            if case .udp? = p, let a = addresses[i] { out.append(a) }
+        }
+        return out
+    }
+
+    func start(_ node: Int) async {
+        let already = await onLoop { self.processes[node] != nil }
+        if already { return }
+        let spec = scenario.nodes[node]
+        let inc = await onLoop { () -> Int in
+            self.incarnations[node] += 1
+            return self.incarnations[node]
+        }
+        let clock = self.clock
+        let maxPeers = spec.peers?.maxPeers
+        let options = NodeOptions(
+            authPlugin: makeAuth(spec.auth), cipherPlugin: makeCipher(spec.cipher, node, inc),
+            localPeer: Peer(id: peerID(node, incarnation: inc), data: peerData(node, incarnation: inc)),
+            requestTimeout: spec.requestTimeout,
+            configure: { c in
+                c.clock = clock
+                if let maxPeers { c.maxPeers = maxPeers }
+            })
+        var host = loopbackHost(node)
+        do {
+            let process: RealNode
+            let address: Address
+            switch spec.role {
+            case .udpNode:
+                let udp: NetaioUDPNode
+                do {
+                    udp = try await NetaioUDPNode.bind(host: host, port: 0, options: options, group: loop)
+                } catch where host == "::1" {
+                    host = "127.0.0.1"
+                    udp = try await NetaioUDPNode.bind(host: host, port: 0, options: options, group: loop)
+                    await onLoop { self.log("\(spec.name): no IPv6 loopback, bound to 127.0.0.1") }
+                }
+                try await udp.emulateMulticast { [unowned self] in self.multicastTargets(excluding: node) }
+                (process, address) = (.udp(udp), udp.localAddress)
+            case .tcpServer:
+                let server: NetaioTCPServer
+                do {
+                    server = try await NetaioTCPServer.start(host: host, port: 0, options: options, group: loop)
+                } catch where host == "::1" {
+                    host = "127.0.0.1"
+                    server = try await NetaioTCPServer.start(host: host, port: 0, options: options, group: loop)
+                    await onLoop { self.log("\(spec.name): no IPv6 loopback, listening on 127.0.0.1") }
+                }
+                (process, address) = (.server(server), server.localAddress)
+            case .tcpClient:
+                let client = NetaioTCPClient.make(options: options, connectTimeout: scenario.network.connectTimeout, group: loop)
+                (process, address) = (.client(client), Address(host: host, port: 0))
+            }
+            await onLoop {
+                self.processes[node] = process
+                self.addresses[node] = address
+                var store: [String: [UInt8]] = [:]
+                for (uri, content) in spec.resources {
+                    store[uri] = Array(content.utf8)
+                    self.contentHistory[node, default: [:]][uri, default: []].insert(Array(content.utf8))
+                }
+                self.stores[node] = store
+                self.log("start \(spec.name) as \(self.name(self.peerID(node, incarnation: inc))) on \(address)")
+            }
+            let n = process.node
+            try await n.onEvent { [unowned self] event in self.observe(node, inc, event) }
+            try await registerHandlers(n, node)
+            if let p = spec.peers {
+                try await n.managePeers(
+                    appID: Array(p.appID.utf8), advertiseEvery: p.advertiseEvery, peerTimeout: p.timeout,
+                    authPlugin: makeAuth(p.auth), cipherPlugin: makeCipher(p.cipher, node, inc))
+            }
+            if case .client(let client) = process {
+                for server in spec.connect {
+                    guard let a = await onLoop({ self.processes[server] != nil ? self.addresses[server] : nil }) else {
+                        await onLoop { self.log("\(spec.name): \(self.scenario.nodes[server].name) is not listening; not connected") }
+                        continue
+                    }
+                    do {
+                        try await client.connect(host: a.host, port: Int(a.port))
+                    } catch {
+                        await onLoop { self.log("\(spec.name): connect to \(self.scenario.nodes[server].name) failed: \(error)") }
+                    }
+                }
+            }
+        } catch {
+            await onLoop { self.log("\(spec.name): could not start: \(error)") }
+        }
+    }
+
+    /// A graceful stop (DISCONNECT, close), or a crash: UDP nodes send their DISCONNECT
+    /// nowhere (like a killed process); TCP nodes cannot be killed without closing their
+    /// connections, so a TCP crash is a stop (listed as not honoured).
+    func stop(_ node: Int, crash: Bool) async {
+        guard let p = await onLoop({ () -> RealNode? in
+            let p = self.processes[node]
+            self.processes[node] = nil
+            self.addresses[node] = nil
+            return p
+        }) else { return }
+        if crash, case .udp(let udp) = p { try? await udp.emulateMulticast { [] } }
+        await p.shutdown()
+    }
+
+    private func registerHandlers(_ n: NetaioNode, _ node: Int) async throws {
+        try await n.on(HandlerKey(.requestURI)) { [unowned self] m, _ in
+            let uri = String(decoding: m.uri, as: UTF8.self)
+            guard let content = self.stores[node][uri] else { return .notFound(uri: m.uri) }
+            return .respondURI(content: content, uri: m.uri)
+        }
+        try await n.on(HandlerKey(.createURI)) { [unowned self] m, _ in
+            self.store(node, m.uri, m.content)
+            return .ok(uri: m.uri)
+        }
+        try await n.on(HandlerKey(.updateURI)) { [unowned self] m, _ in
+            guard self.stores[node][String(decoding: m.uri, as: UTF8.self)] != nil else { return .notFound(uri: m.uri) }
+            self.store(node, m.uri, m.content)
+            return .ok(uri: m.uri)
+        }
+        try await n.on(HandlerKey(.deleteURI)) { [unowned self] m, _ in
+            guard self.stores[node].removeValue(forKey: String(decoding: m.uri, as: UTF8.self)) != nil else { return .notFound(uri: m.uri) }
+            return .ok(uri: m.uri)
+        }
+        try await n.on(HandlerKey(.subscribeURI)) { m, ctx in
+            ctx.subscribe(m.uri)
+            return Message(type: .confirmSubscribe, uri: m.uri)
+        }
+        try await n.on(HandlerKey(.unsubscribeURI)) { m, ctx in
+            ctx.unsubscribe(m.uri)
+            return Message(type: .confirmUnsubscribe, uri: m.uri)
+        }
+        for type in [MessageType.publishURI, .notifyURI] {
+            try await n.on(HandlerKey(type)) { [unowned self] m, _ in
+                self.received[node][String(decoding: m.uri, as: UTF8.self), default: 0] += 1
+                self.count("received_\(type == .publishURI ? "publish" : "notify")")
+                return nil
+            }
+        }
+        try await n.on(HandlerKey(.confirmSubscribe)) { _, _ in nil }
+        try await n.on(HandlerKey(.confirmUnsubscribe)) { _, _ in nil }
+        try await n.on(HandlerKey(.ok)) { _, _ in nil }
+    }
+
+    private func store(_ node: Int, _ uri: [UInt8], _ content: [UInt8]) {
+        let key = String(decoding: uri, as: UTF8.self)
+        stores[node][key] = content
+        contentHistory[node, default: [:]][key, default: []].insert(content)
+    }
+
+    /// Engine events of incarnation `inc` of `node` (on the loop).
+    func observe(_ node: Int, _ inc: Int, _ event: Event) {
+        switch event {
+        case .peerAdded(let peer):
+            count("peer_added")
+            guard let id = peer.id else { return }
+            if id == peerID(node, incarnation: inc), selfPeer.count < 5 { selfPeer.append("\(stamp(now)) \(scenario.nodes[node].name) added itself") }
+            if let e = forbidden[node]?[id] {
+                forbiddenViolations[e, default: []].append("\(stamp(now)) \(scenario.nodes[node].name) added \(name(id))")
+            }
+        case .peerRemoved(let peer, let reason):
+            count("peer_removed")
+            if let id = peer.id { removals.append((node, id, reason)) }
+        case .dropped:
+            count("dropped")
+        case .requestCompleted, .requestFailed:
+            break  // outcomes come back through the async API
+        }
+    }
+
+    func prepareNeverPeer() {
+        for (i, e) in scenario.expectations.enumerated() {
+            guard case .neverPeer(let nodes, let peers) = e.kind else { continue }
+            for n in nodes {
+                for p in peers {
+                    let incs = p.incarnation.map { [$0] } ?? Array(1...16)
+                    for k in incs { forbidden[n, default: [:]][peerID(p.node, incarnation: k)] = i }
+                }
+            }
+        }
+    }
+}
