@@ -110,7 +110,8 @@ extension RealScenarioRun {
                     self.contentHistory[node, default: [:]][uri, default: []].insert(Array(content.utf8))
                 }
                 self.stores[node] = store
-                self.log("start \(spec.name) as \(self.name(self.peerID(node, incarnation: inc))) on \(address)")
+                let place = address.port == 0 ? "(TCP client, \(host))" : "on \(address)"
+                self.log("start \(spec.name) as \(self.name(self.peerID(node, incarnation: inc))) \(place)")
             }
             let n = process.node
             try await n.onEvent { [unowned self] event in self.observe(node, inc, event) }
