@@ -101,6 +101,7 @@ extension RealScenarioRun {
                 let client = NetaioTCPClient.make(options: options, connectTimeout: scenario.network.connectTimeout, group: loop)
                 (process, address) = (.client(client), Address(host: host, port: 0))
             }
+            let boundHost = host
             await onLoop {
                 self.processes[node] = process
                 self.addresses[node] = address
@@ -110,7 +111,7 @@ extension RealScenarioRun {
                     self.contentHistory[node, default: [:]][uri, default: []].insert(Array(content.utf8))
                 }
                 self.stores[node] = store
-                let place = address.port == 0 ? "(TCP client, \(host))" : "on \(address)"
+                let place = address.port == 0 ? "(TCP client, \(boundHost))" : "on \(address)"
                 self.log("start \(spec.name) as \(self.name(self.peerID(node, incarnation: inc))) \(place)")
             }
             let n = process.node
