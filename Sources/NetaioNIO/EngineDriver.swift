@@ -17,6 +17,10 @@ final class EngineDriver: @unchecked Sendable {
     /// UDP: when set, a multicast goes as one unicast datagram to each of these addresses
     /// instead (multicast emulation where the interface has none, e.g. Linux `lo`).
     var multicastTargets: (() -> [Address])?
+    /// UDP: a fault shim between the socket and the engine. Given each inbound datagram
+    /// and its source, returns the copies to deliver and the wall seconds to hold each
+    /// (none = dropped). For loopback runs of scenarios (NetaioScenarioReal).
+    var inboundShim: (([UInt8], Address) -> [(bytes: [UInt8], delay: Double)])?
     /// Events other than request outcomes (drops, peers), for logs and tests.
     var onEvent: ((Event) -> Void)?
 

@@ -182,7 +182,21 @@ final class DatagramHandler: ChannelInboundHandler, @unchecked Sendable {
         let envelope = unwrapInboundIn(data)
         guard let source = Address(envelope.remoteAddress) else { return }
         let bytes = Array(envelope.data.readableBytesView)
-        driver.run { $0.received(datagram: bytes, from: source) }
+        guard let shim = driver.inboundShim else {
+            driver.run { $0.received(datagram: bytes, from: source) }
+            return
+        }
+        for copy in shim(bytes, source) {
+            if copy.delay <= 0 {
+                driver.run { $0.received(datagram: copy.bytes, from: source) }
+                continue
+            }
+            let driver = self.driver
+            context.eventLoop.scheduleTask(in: .nanoseconds(Int64(copy.delay * 1e9))) {
+                guard !driver.isShutDown else { return }
+                driver.run { $0.received(datagram: copy.bytes, from: source) }
+            }
+        }
     }
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {}
@@ -196,5 +210,13 @@ extension NetaioUDPNode {
     public func emulateMulticast(_ targets: (@Sendable () -> [Address])?) async throws {
         let driver = self.driver
         try await eventLoop.submit { driver.multicastTargets = targets }.get()
+    }
+
+    /// Installs a fault shim on inbound datagrams (called on the node's event loop): it
+    /// returns the copies of each datagram to deliver and how many wall seconds to hold
+    /// each; an empty list drops it. nil removes the shim.
+    public func setInboundShim(_ shim: (@Sendable ([UInt8], Address) -> [(bytes: [UInt8], delay: Double)])?) async throws {
+        let driver = self.driver
+        try await eventLoop.submit { driver.inboundShim = shim }.get()
     }
 }
