@@ -2,14 +2,14 @@ import NetaioNIO
 import NetaioScenario
 import NetaioSim
 
-/// Which of the scenario's faults the real transport reproduces. Nothing is injected
-/// yet (no pipeline shim): on loopback every datagram arrives, once, intact, within a
-/// fraction of a millisecond. Latency alone only makes the real network faster than the
-/// file's, and on TCP-only scenarios loss, duplication and corruption are only delay
-/// too (the kernel retransmits, drops bad segments, ignores duplicates; the simulator
-/// models TCP the same way): those are listed as "delay only". Everything that changes
-/// what arrives on datagrams, partitions, clock skew and TCP crashes is NOT HONOURED and
-/// fails the fault verdict, so a passing run never hides a fault it did not apply.
+/// Which of the scenario's faults the real transport reproduces. UDP datagrams pass
+/// the fault shim (RealScenarioRun+Shim.swift): loss, duplication, corruption, latency,
+/// jitter and partitions are applied to them. TCP streams are not shimmed: latency, and
+/// loss/duplication/corruption (which TCP turns into delay, as the simulator models it)
+/// are "delay only" and make the real network only faster than the file's. Bandwidth and
+/// queue limits on datagrams, partitions of TCP nodes, clock skew/drift and TCP crashes
+/// are NOT HONOURED and fail the fault verdict, so a passing run never hides a fault it
+/// did not apply.
 extension RealScenarioRun {
     func analyseFaults() {
         let udp = scenario.nodes.contains { $0.role == .udpNode }
@@ -19,7 +19,9 @@ extension RealScenarioRun {
             switch step.action {
             case .setNetwork(let f): faults.append(("network change at \(stamp(step.at))", f))
             case .setLink(let l): faults.append(("link change at \(stamp(step.at))", l.faults))
-            case .partition(let n, _, _, _): unhonoured.append("partition \(n) at \(stamp(step.at))")
+            case .partition(let n, let a, let b, _):
+                let tcp = (a + b).filter { scenario.nodes[$0].role != .udpNode }
+                if !tcp.isEmpty { unhonoured.append("partition \(n) at \(stamp(step.at)) of TCP node(s) \(names(tcp)) (only datagrams are cut)") }
             case .clock(let nodes, _, _): unhonoured.append("clock change of \(names(nodes)) at \(stamp(step.at))")
             case .crash(let nodes), .restart(let nodes):
                 let tcp = nodes.filter { scenario.nodes[$0].role != .udpNode }
@@ -29,22 +31,21 @@ extension RealScenarioRun {
         }
         let skewed = scenario.nodes.indices.filter { scenario.nodes[$0].skew != 0 || scenario.nodes[$0].drift != 0 }
         if !skewed.isEmpty { unhonoured.append("clock skew/drift of \(names(skewed))") }
+        let tcp = scenario.nodes.contains { $0.role != .udpNode }
         for (label, f) in faults {
             var lost: [String] = [], slow: [String] = []
-            if f.latency != .fixed(0.001) || f.jitter > 0 { slow.append("latency \(f.latency)" + (f.jitter > 0 ? " jitter \(f.jitter)s" : "")) }
-            // On datagrams these change what arrives; on TCP-only scenarios they are delay.
             var changes: [String] = []
+            if f.latency != .fixed(0.001) || f.jitter > 0 { changes.append("latency \(f.latency)" + (f.jitter > 0 ? " jitter \(f.jitter)s" : "")) }
             for (what, p) in [("loss", f.loss), ("duplication", f.duplicate), ("corruption", f.corrupt)] where p > 0 {
                 changes.append("\(what) \(p)")
             }
-            if let b = f.bandwidth { changes.append("bandwidth \(Int(b)) B/s") }
-            if let q = f.queueLimit { changes.append("queue limit \(q) B") }
+            // The shim applies these to datagrams; TCP streams only get faster.
+            if tcp && !changes.isEmpty { slow.append(changes.joined(separator: ", ") + " on TCP streams") }
             if udp {
-                lost += changes
-                if f.jitter > 0 { lost.append("reordering by jitter") }
-            } else {
-                slow += changes
+                if let b = f.bandwidth { lost.append("bandwidth \(Int(b)) B/s on datagrams") }
+                if let q = f.queueLimit { lost.append("queue limit \(q) B on datagrams") }
             }
+            if tcp, f.bandwidth != nil || f.queueLimit != nil { slow.append("bandwidth/queue limits on TCP streams") }
             if !lost.isEmpty { unhonoured.append("\(label): \(lost.joined(separator: ", "))") }
             if !slow.isEmpty { delayOnly.append("\(label): \(slow.joined(separator: ", "))") }
         }
@@ -53,9 +54,8 @@ extension RealScenarioRun {
     func addFaultVerdict() {
         let detail: String
         if unhonoured.isEmpty {
-            detail = delayOnly.isEmpty
-                ? "the scenario uses no faults"
-                : "every fault is delay only, which loopback does not add: \(delayOnly.joined(separator: "; "))"
+            let shim = scenario.nodes.contains { $0.role == .udpNode } ? "datagram faults applied by the shim" : "no datagram faults to apply"
+            detail = shim + (delayOnly.isEmpty ? "" : "; delay only, not added (loopback is faster): \(delayOnly.joined(separator: "; "))")
         } else {
             detail = "not honoured (the verdicts above ran without them): \(unhonoured.joined(separator: "; "))"
         }

@@ -86,6 +86,7 @@ extension RealScenarioRun {
                     await onLoop { self.log("\(spec.name): no IPv6 loopback, bound to 127.0.0.1") }
                 }
                 try await udp.emulateMulticast { [unowned self] in self.multicastTargets(excluding: node) }
+                try await udp.setInboundShim { [unowned self] bytes, source in self.shim(to: node, bytes, from: source) }
                 (process, address) = (.udp(udp), udp.localAddress)
             case .tcpServer:
                 let server: NetaioTCPServer

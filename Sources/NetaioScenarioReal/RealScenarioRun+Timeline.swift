@@ -20,14 +20,26 @@ extension RealScenarioRun {
                 await stop(n, crash: true)
                 await start(n)
             }
-        case .partition(let pname, _, _, _):
-            await onLoop { self.log("NOT HONOURED: partition \(pname) (loopback cannot be partitioned)") }
+        case .partition(let pname, let a, let b, let oneWay):
+            await onLoop {
+                self.partitions.append((pname, a, b, oneWay))
+                self.log("partition \(pname): [\(self.names(a))] \(oneWay ? "->" : "|") [\(self.names(b))] (UDP datagrams only)")
+            }
         case .heal(let pname):
-            await onLoop { self.log("NOT HONOURED: heal \(pname ?? "all partitions")") }
+            await onLoop {
+                self.partitions.removeAll { pname == nil || $0.name == pname }
+                self.log("heal \(pname ?? "all partitions")")
+            }
         case .setNetwork(let faults):
-            await onLoop { self.log("network change not injected: loss \(faults.loss), latency \(faults.latency)") }
+            await onLoop {
+                self.networkDefaults = faults
+                self.log("network: loss \(faults.loss), latency \(faults.latency) (UDP datagrams only)")
+            }
         case .setLink(let link):
-            await onLoop { self.log("link change not injected: [\(self.names(link.from))] -> [\(self.names(link.to))] loss \(link.faults.loss)") }
+            await onLoop {
+                self.links.append(link)
+                self.log("link [\(self.names(link.from))] -> [\(self.names(link.to))]: loss \(link.faults.loss), latency \(link.faults.latency) (UDP datagrams only)")
+            }
         case .clock(let nodes, _, _):
             await onLoop { self.log("NOT HONOURED: clock change of \(self.names(nodes)) (real nodes share the wall clock)") }
         case .request(let r):

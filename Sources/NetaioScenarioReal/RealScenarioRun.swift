@@ -2,6 +2,7 @@ import Foundation
 import NIOCore
 import NetaioNIO
 import NetaioScenario
+import NetaioSim
 
 /// One running process of a scenario node.
 enum RealNode: Sendable {
@@ -59,6 +60,11 @@ final class RealScenarioRun: @unchecked Sendable {
     var delayOnly: [String] = []
     var counts: [String: UInt64] = [:]
     var pending: [Task<Void, Never>] = []
+    /// The fault shim's state (RealScenarioRun+Shim.swift).
+    var random: Xoshiro256StarStar
+    var networkDefaults: LinkFaults
+    var links: [LinkSpec]
+    var partitions: [(name: String, a: [Int], b: [Int], oneWay: Bool)] = []
 
     init(_ scenario: Scenario, seed: UInt64, timeScale: Double, loop: any EventLoop) {
         self.scenario = scenario
@@ -66,6 +72,9 @@ final class RealScenarioRun: @unchecked Sendable {
         self.timeScale = timeScale
         self.loop = loop
         clock = ScaledUnixClock(origin: origin, rate: timeScale)
+        random = Xoshiro256StarStar(seed: seed)
+        networkDefaults = scenario.network.defaults
+        links = scenario.network.links
         let n = scenario.nodes.count
         processes = Array(repeating: nil, count: n)
         incarnations = Array(repeating: 0, count: n)
