@@ -73,6 +73,7 @@ let package = Package(
         // the codec one links NetaioWire only, which keeps those fuzzers fast.
         .target(name: "NetaioFuzzChecks", dependencies: ["NetaioWire"]),
         .target(name: "NetaioFuzzChecksNode", dependencies: ["NetaioCore", "NetaioFuzzChecks"]),
+        .target(name: "NetaioFuzzChecksScenario", dependencies: ["NetaioScenario", "NetaioFuzzChecks"]),
         .executableTarget(name: "FuzzPackifyDecode", dependencies: ["NetaioFuzzChecks"], path: "Fuzz/FuzzPackifyDecode"),
         .executableTarget(name: "FuzzHeaderDecode", dependencies: ["NetaioFuzzChecks"], path: "Fuzz/FuzzHeaderDecode"),
         .executableTarget(name: "FuzzBodyDecode", dependencies: ["NetaioFuzzChecks"], path: "Fuzz/FuzzBodyDecode"),
@@ -85,6 +86,7 @@ let package = Package(
         .executableTarget(name: "FuzzPeerPlugin", dependencies: ["NetaioFuzzChecksNode"], path: "Fuzz/FuzzPeerPlugin"),
         .executableTarget(name: "FuzzNodeTCPServer", dependencies: ["NetaioFuzzChecksNode"], path: "Fuzz/FuzzNodeTCPServer"),
         .executableTarget(name: "FuzzNodeUDP", dependencies: ["NetaioFuzzChecksNode"], path: "Fuzz/FuzzNodeUDP"),
+        .executableTarget(name: "FuzzScenarioParse", dependencies: ["NetaioFuzzChecksScenario"], path: "Fuzz/FuzzScenarioParse"),
         // Differential fuzzing: our reference readers against Python netaio (scripts/fuzz --differential).
         .executableTarget(name: "NetaioFuzzDiff", dependencies: ["NetaioWire", "NetaioPlugins", "NetaioTestSupport"]),
         // Shared by the test targets: fixture lookup, typed JSON values, the Python oracle.
@@ -105,7 +107,7 @@ let package = Package(
         .testTarget(name: "NetaioConformanceTests", dependencies: ["NetaioConformance", "NetaioPlugins", "NetaioTestSupport"]),
         // Runs the built `netaio` executable as a user would (exit codes, output).
         .testTarget(name: "NetaioCLITests", dependencies: ["NetaioWire", "NetaioPlugins", "NetaioTestSupport"]),
-        .testTarget(name: "NetaioFuzzReplayTests", dependencies: ["NetaioFuzzChecks", "NetaioFuzzChecksNode"]),
+        .testTarget(name: "NetaioFuzzReplayTests", dependencies: ["NetaioFuzzChecks", "NetaioFuzzChecksNode", "NetaioFuzzChecksScenario"]),
         // Live interop with the real Python netaio 0.0.9 (scripts/python-peers) in both
         // directions, through the CLI and the async API; spawns and kills processes.
         .testTarget(

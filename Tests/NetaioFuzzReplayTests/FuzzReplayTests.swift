@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import NetaioFuzzChecks
 import NetaioFuzzChecksNode
+import NetaioFuzzChecksScenario
 
 /// Corpus replay without libFuzzer: every seed and regression input of every fuzz target
 /// goes through the same check the libFuzzer binary runs (docs/fuzzing.md). A crash
@@ -9,7 +10,7 @@ import NetaioFuzzChecksNode
 /// here until the bug is fixed.
 @Suite struct FuzzReplayTests {
     static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-    static let checks = FuzzCheck.wire + FuzzCheck.node
+    static let checks = FuzzCheck.wire + FuzzCheck.node + [.scenarioParse]
 
     static func inputs(_ folder: String) -> [(name: String, bytes: [UInt8])] {
         let url = repository.appendingPathComponent(folder)
@@ -40,7 +41,7 @@ import NetaioFuzzChecksNode
         let fuzz = try FileManager.default.contentsOfDirectory(atPath: Self.repository.appendingPathComponent("Fuzz").path)
         let replayed = Set(Self.checks.map(\.name))
         for target in fuzz where !target.hasPrefix(".") {
-            #expect(replayed.contains(target), "Fuzz/\(target) has no check in FuzzCheck.wire or FuzzCheck.node")
+            #expect(replayed.contains(target), "Fuzz/\(target) has no check in the replay list")
         }
         let regressions = (try? FileManager.default.contentsOfDirectory(atPath: Self.repository.appendingPathComponent("Fixtures/corpus/regressions").path)) ?? []
         for folder in regressions where !folder.hasPrefix(".") {
