@@ -11,7 +11,9 @@ is started with `--port 0`, then `netaio-bench server-load` runs closed-loop
 REQUEST_URI → RESPOND_URI with 1 and with 64 concurrent clients (req/s, p50/p99
 latency); in the no-plugin configuration it then opens N idle connections and
 reports the server's VmRSS growth per connection.  The server's peak RSS is VmHWM from
-/proc/PID/status just before it is stopped.  Raw rows: OUT/server-{swift,python}.jsonl.
+/proc/PID/status just before it is stopped; its CPU time per reply (utime + stime from
+/proc/PID/stat over the run, warm-up included, divided by all replies) is the figure
+least disturbed by other load on a shared machine.  Raw rows: OUT/server-{swift,python}.jsonl.
 
 Targets (issue 7): Swift ≥ 10× Python's req/s at 64 clients; an idle Swift connection
 < 64 KiB.  `--strict` exits 1 when one is missed.  Standard library only.
@@ -48,6 +50,13 @@ def peak_rss_kib(pid: int) -> int:
     return 0
 
 
+def cpu_seconds(pid: int) -> float:
+    """utime + stime of a process (/proc/PID/stat fields 14 and 15)."""
+    with open(f"/proc/{pid}/stat") as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def stop(process: subprocess.Popen) -> None:
     process.terminate()
     try:
@@ -69,12 +78,17 @@ def run_impl(impl: str, server_command: list[str], args) -> list[dict]:
         process, port = start_server(server_command + ["--port", "0", *flags])
         try:
             for clients in CLIENTS:
+                cpu_before = cpu_seconds(process.pid)
                 row = load(args.bench, port, ["--clients", str(clients), "--seconds", str(args.seconds),
                                               "--warmup", str(args.warmup), "--label", impl, *flags])
-                row.update(impl=impl, config=config, kind="load")
+                # Server CPU per reply: unlike req/s, barely affected by other load on the machine.
+                cpu = cpu_seconds(process.pid) - cpu_before
+                row.update(impl=impl, config=config, kind="load",
+                           server_cpu_us_per_req=cpu * 1e6 / max(1, row["all_responses"]))
                 rows.append(row)
                 print(f"  {impl:6} {config:5} {clients:3} clients: {row['req_per_s']:10.0f} req/s "
-                      f"p50 {row['p50_us']:8.0f} µs  p99 {row['p99_us']:8.0f} µs", file=sys.stderr)
+                      f"p50 {row['p50_us']:8.0f} µs  p99 {row['p99_us']:8.0f} µs  "
+                      f"server CPU {row['server_cpu_us_per_req']:6.1f} µs/req", file=sys.stderr)
             if config == "none" and args.idle > 0:
                 row = load(args.bench, port, ["--idle", str(args.idle), "--server-pid", str(process.pid),
                                               "--label", impl])
@@ -101,7 +115,7 @@ def report(rows) -> list[str]:
         return format(row[key], fmt) if row else "-"
 
     print(f"{'row':28} {'swift req/s':>12} {'python req/s':>12} {'ratio':>7}   "
-          f"{'swift p50/p99 µs':>18} {'python p50/p99 µs':>18}")
+          f"{'swift p50/p99 µs':>18} {'python p50/p99 µs':>18}   {'CPU µs/req swift/python (ratio)':>32}")
     missed = []
     for config, _ in CONFIGS:
         for clients in CLIENTS:
@@ -114,9 +128,13 @@ def report(rows) -> list[str]:
                 if not ok:
                     missed.append(f"{config} 64 clients ratio {ratio}")
             lat = lambda r: f"{r['p50_us']:.0f}/{r['p99_us']:.0f}" if r else "-"
+            cpu = "-"
+            if s and p:
+                c_s, c_p = s["server_cpu_us_per_req"], p["server_cpu_us_per_req"]
+                cpu = f"{c_s:.1f}/{c_p:.1f} ({c_p / c_s:.1f}x)" if c_s else "-"
             print(f"{f'req/resp {config}, {clients} client(s)':28} {num(s, 'req_per_s', '12.0f'):>12} "
                   f"{num(p, 'req_per_s', '12.0f'):>12} {f'{ratio:.1f}x' if ratio else '-':>7}   "
-                  f"{lat(s):>18} {lat(p):>18}{mark}")
+                  f"{lat(s):>18} {lat(p):>18}   {cpu:>32}{mark}")
     for config, _ in CONFIGS:
         s, p = find(rows, "swift", config, "peak_rss"), find(rows, "python", config, "peak_rss")
         print(f"{f'server peak RSS, {config}':28} {num(s, 'peak_rss_kib', 'd') + ' KiB':>12} "

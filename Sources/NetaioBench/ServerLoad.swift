@@ -119,12 +119,14 @@ struct ServerLoad {
         var latencies: [UInt64] = []
         latencies.reserveCapacity(Int(seconds * 200_000))
         var errors = 0
+        var allReplies = 0  // warm-up included: what the server's CPU time is divided by
         var now = start
         while now < end {
             for token in try poller.wait(timeoutMilliseconds: 100) {
                 let replies = try connections[token].readAvailableFrames()
                 now = monotonicNanos()
                 for type in replies {
+                    allReplies += 1
                     if type != MessageType.respondURI.rawValue { errors += 1 }
                     if now >= measureFrom && now < end { latencies.append(now - connections[token].sentAt) }
                     try sendNext(token, now: now)
@@ -139,7 +141,8 @@ struct ServerLoad {
         }
         print(#"{"label":"\#(label)","clients":\#(clients),"hmac":\#(hmacSecret != nil),"seconds":\#(seconds),"#
             + #""responses":\#(count),"req_per_s":\#(Double(count) / seconds),"#
-            + #""p50_us":\#(percentile(0.50)),"p99_us":\#(percentile(0.99)),"errors":\#(errors)}"#)
+            + #""p50_us":\#(percentile(0.50)),"p99_us":\#(percentile(0.99)),"errors":\#(errors),"#
+            + #""all_responses":\#(allReplies)}"#)
     }
 
     // MARK: idle connections

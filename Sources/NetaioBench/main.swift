@@ -2,11 +2,13 @@ import Foundation
 /// netaio-bench: release-mode throughput benchmarks, printed as JSON lines so
 /// scripts/bench-codec and scripts/bench-plugins can set them beside the Python reference.
 let usage = """
-    usage: netaio-bench <codec|plugins|all> [--quick]
+    usage: netaio-bench <codec|plugins|sim|all> [--quick]
 
       codec     frame encode/decode (16 B, 1 KiB, 60 KiB bodies) and packify of an auth dict
       plugins   HMAC make+check and SHA-256 stream cipher encrypt+decrypt on 1 KiB
-      all       both
+      sim       simulator: events/s, wall time of the 1,000-node 10-minute discovery
+                scenario, memory per simulated node (run from the repository root)
+      all       codec, plugins and sim
       server-load --port P ...   load generator for a netaio TCP server (scripts/bench server;
                 run with no further arguments for its usage)
       --quick   short repetitions (a smoke run, not a measurement)
@@ -29,9 +31,11 @@ do {
     switch arguments.first {
     case "codec": try CodecBench.run(harness)
     case "plugins": try PluginBench.run(harness)
+    case "sim": try SimBench.run(harness, quick: quick)
     case "all":
         try CodecBench.run(harness)
         try PluginBench.run(harness)
+        try SimBench.run(harness, quick: quick)
     case "server-load":
         #if canImport(Glibc)
         try ServerLoad(arguments: Array(arguments.dropFirst())).run()

@@ -26,13 +26,14 @@ public struct ConformanceConfig: Sendable {
 
 /// Which cases a configuration can run.
 public enum Requirement: String, Sendable, CustomStringConvertible {
-    case hmac, cipher, noOuterAuth, innerHMAC, innerCipher, x25519, peers
+    case hmac, cipher, noOuterAuth, noInnerLayers, innerHMAC, innerCipher, x25519, peers
 
     public var description: String {
         switch self {
         case .hmac: "needs --hmac-secret (the implementation's outer HMAC secret)"
         case .cipher: "needs --cipher-key (the implementation's outer stream cipher key)"
         case .noOuterAuth: "only without an outer HMAC (the raw frame would be rejected first)"
+        case .noInnerLayers: "only without inner layers on the resource handlers"
         case .innerHMAC: "needs --inner-hmac-secret"
         case .innerCipher: "needs --inner-cipher-key"
         case .x25519: "needs --x25519 (handlers with an inner X25519 layer) and --manage-peers"
@@ -45,6 +46,7 @@ public enum Requirement: String, Sendable, CustomStringConvertible {
         case .hmac: c.hmacSecret != nil
         case .cipher: c.cipherKey != nil
         case .noOuterAuth: c.hmacSecret == nil
+        case .noInnerLayers: c.innerHMACSecret == nil && c.innerCipherKey == nil && !c.x25519
         case .innerHMAC: c.innerHMACSecret != nil
         case .innerCipher: c.innerCipherKey != nil
         case .x25519: c.x25519 && c.managePeers

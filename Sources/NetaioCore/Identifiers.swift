@@ -127,4 +127,12 @@ struct OrderedMap<Key: Hashable, Value> {
     }
 
     func contains(_ key: Key) -> Bool { storage[key] != nil }
+
+    /// Changes an existing value in place (one hash lookup, no copy); false if absent.
+    @discardableResult
+    mutating func modify(_ key: Key, _ body: (inout Value) -> Void) -> Bool {
+        guard storage[key] != nil else { return false }
+        body(&storage[key]!)
+        return true
+    }
 }

@@ -51,7 +51,7 @@ extension NodeEngine {
         touchPeer(at: remote)
         if completeRequest(with: message, from: origin) { return }
         for key in HandlerKey.lookupOrder(for: message, host: remote) {
-            if let entry = ephemeralHandlers.removeValue(forKey: key) ?? handlers[key] {
+            if let entry = (ephemeralHandlers.isEmpty ? nil : ephemeralHandlers.removeValue(forKey: key)) ?? handlers[key] {
                 run(entry, key: key, message, from: origin, remote: remote)
                 return
             }
@@ -115,9 +115,9 @@ extension NodeEngine {
 
     /// Refreshes `lastRx` of the peer at `remote`, if any.
     func touchPeer(at remote: Address) {
-        guard let id = peerAddrs[remote], var p = peerTable[id] else { return }
-        p.lastRx = nowSeconds
-        peerTable[id] = p
+        guard let id = peerAddrs[remote] else { return }
+        let t = nowSeconds
+        peerTable.modify(id) { $0.lastRx = t }
     }
 }
 

@@ -16,7 +16,7 @@ extension ScenarioRun {
         let e = scenario.expectations[index]
         let (passed, detail) = evaluate(e.kind, index)
         verdicts.append(Verdict(name: e.name, passed: passed, detail: detail, line: e.line, time: sim.now.seconds))
-        summary.append("\(sim.now)  \(passed ? "PASS" : "FAIL") \(e.name): \(detail)")
+        log("\(passed ? "PASS" : "FAIL") \(e.name): \(detail)")
     }
 
     private func knows(_ node: Int, _ id: [UInt8]) -> Bool { sim.nodes[node].engine?.peer(id: id) != nil }
@@ -37,6 +37,7 @@ extension ScenarioRun {
                     }
                 }
             }
+            if pairs == 0 { return (false, "no two running nodes to check") }
             if missing == 0 { return (true, "\(pairs)/\(pairs) pairs know each other") }
             return (false, "\(missing) of \(pairs) pairs missing, e.g. \(example!)")
         case .knows(let nodes, let peers, _):

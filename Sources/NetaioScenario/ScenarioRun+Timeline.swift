@@ -61,7 +61,7 @@ extension ScenarioRun {
             text = s
         }
         sim.note(text)
-        summary.append("\(sim.now)  \(text)")
+        log(text)
     }
 
     /// Where `from` reaches `to`: its address (UDP) or the connection between them (TCP).

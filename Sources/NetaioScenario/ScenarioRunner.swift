@@ -15,6 +15,8 @@ final class ScenarioRun {
     let scenario: Scenario
     let sim: Simulator
     var summary: [String] = []
+    /// Peer-table changes of the current whole second, summarised in one timeline line.
+    var peerBucket: (second: Int, added: Int, removed: [(reason: String, count: Int)])?
     var verdicts: [Verdict] = []
 
     /// Per node: the resource store of the running process (reset by a crash).
@@ -72,7 +74,7 @@ final class ScenarioRun {
         sim.run(until: .seconds(end))
         for (i, e) in scenario.expectations.enumerated() where checkTime(e.kind) == nil { check(i) }
         addInvariantVerdicts()
-        summary.append("\(sim.now)  end: \(progressText())")
+        log("end: \(progressText())")
         return RunResult(
             scenario: scenario.name, seed: sim.seed, traceHash: sim.traceHash, verdicts: verdicts, summary: summary,
             eventsProcessed: sim.eventsProcessed, traceRecords: sim.traceRecordCount, virtualSeconds: end,
@@ -119,6 +121,7 @@ final class ScenarioRun {
             let me = sim.nodes[node].peerID
             if id == me, selfPeer.count < 5 { selfPeer.append("\(sim.now) \(scenario.nodes[node].name) added itself") }
             peerCounts[node] += 1
+            bucket(added: true, reason: nil)
             if let engine = sim.nodes[node].engine, peerCounts[node] > engine.configuration.maxPeers, overFull.count < 5 {
                 overFull.append("\(sim.now) \(scenario.nodes[node].name) holds \(peerCounts[node]) peers")
             }
@@ -127,6 +130,7 @@ final class ScenarioRun {
             }
         case .peerRemoved(let peer, let reason):
             peerCounts[node] -= 1
+            bucket(added: false, reason: reasonCode(reason))
             if let id = peer.id { removals.append((node, id, reason, sim.now.seconds)) }
         case .requestCompleted(let rid, let message):
             requestCompleted(node, rid, message)
@@ -148,6 +152,33 @@ final class ScenarioRun {
                 }
             }
         }
+    }
+
+    /// Appends a timeline line at the current time (after any pending peer summary).
+    func log(_ text: String) {
+        flushPeerBucket()
+        summary.append("\(sim.now)  \(text)")
+    }
+
+    private func bucket(added: Bool, reason: String?) {
+        let second = Int(sim.now.seconds)
+        if let b = peerBucket, b.second != second { flushPeerBucket() }
+        var b = peerBucket ?? (second, 0, [])
+        if added {
+            b.added += 1
+        } else if let reason {
+            if let i = b.removed.firstIndex(where: { $0.reason == reason }) { b.removed[i].count += 1 } else { b.removed.append((reason, 1)) }
+        }
+        peerBucket = b
+    }
+
+    private func flushPeerBucket() {
+        guard let b = peerBucket else { return }
+        peerBucket = nil
+        var parts: [String] = []
+        if b.added > 0 { parts.append("\(b.added) peer entr\(b.added == 1 ? "y" : "ies") added") }
+        for r in b.removed { parts.append("\(r.count) removed (\(r.reason))") }
+        summary.append("\(SimTime.seconds(Double(b.second)))  within this second: \(parts.joined(separator: ", "))")
     }
 
     /// "known peers 40/42 pairs, 3 of 3 nodes up".

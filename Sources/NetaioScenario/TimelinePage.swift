@@ -87,12 +87,6 @@ public enum TimelinePage {
             <style>
             body{font:14px system-ui,sans-serif;margin:16px;color:#222}
             .wrap{overflow-x:auto;border:1px solid #ccc}
-            .name{font:12px monospace;dominant-baseline:middle}.axis{font:10px monospace;text-anchor:middle;fill:#666}
-            .row{stroke:#ddd}.tick{stroke:#f0f0f0}.band{fill:#f6d6d6;opacity:.6}
-            .m{stroke-width:1;opacity:.75}.lost{stroke:#d22;stroke-dasharray:3 2}.x{fill:#d22;font:bold 12px sans-serif;text-anchor:middle}
-            .t9{stroke:#2a7de1}.t13{stroke:#19a974}.t30{stroke:#9b51e0}.t0{stroke:#333}.t1{stroke:#777}.t7{stroke:#e08a00}.terr{stroke:#d22}.tother{stroke:#aaa}
-            .peer_added{fill:#19a974}.peer_removed{fill:#e08a00}.request_completed{fill:#333}.request_failed{fill:#d22}
-            .start{fill:#19a974}.stop{fill:#888}.crash{fill:#d22}
             .pass{color:#19a974}.fail{color:#d22;font-weight:bold}
             </style></head><body>
             <h2>\(Reports.xml(r.scenario)) — seed \(r.seed)</h2>
@@ -103,11 +97,25 @@ public enum TimelinePage {
             Dots: green peer added, orange peer removed. Bars: green start, grey stop, red crash. Shaded: partitions.</p>
             <ul>\(verdicts)</ul>
             <div class="wrap"><svg xmlns="http://www.w3.org/2000/svg" width="\(fmt1(width))" height="\(fmt1(height))">
+            <style>
+            \(svgStyle)
+            </style>
+            <rect width="100%" height="100%" fill="white"/>
             \(svg)</svg></div>
             </body></html>
 
             """
     }
+
+    /// Inside the SVG, so the drawing also stands alone (copied out of the page).
+    static let svgStyle = """
+        .name{font:12px monospace;dominant-baseline:middle}.axis{font:10px monospace;text-anchor:middle;fill:#666}
+        .row{stroke:#ddd}.tick{stroke:#f0f0f0}.band{fill:#f6d6d6;opacity:.6}
+        .m{stroke-width:1;opacity:.75}.lost{stroke:#d22;stroke-dasharray:3 2}.x{fill:#d22;font:bold 12px sans-serif;text-anchor:middle}
+        .t9{stroke:#2a7de1}.t13{stroke:#19a974}.t30{stroke:#9b51e0}.t0{stroke:#333}.t1{stroke:#777}.t7{stroke:#e08a00}.terr{stroke:#d22}.tother{stroke:#aaa}
+        .peer_added{fill:#19a974}.peer_removed{fill:#e08a00}.request_completed{fill:#333}.request_failed{fill:#d22}
+        .start{fill:#19a974}.stop{fill:#888}.crash{fill:#d22}
+        """
 
     static func typeName(_ t: UInt8) -> String {
         switch t {

@@ -13,7 +13,7 @@ import NetaioTestSupport
     }
 
     @Test func twoRunsWithTheSameSeedHaveTheSameHash() throws {
-        let s = try Self.scenario("02-lan-50-nodes-lossy.yaml")
+        let s = try Self.scenario("08-two-layer-cipher-lossy.yaml")
         let a = ScenarioRunner.run(s, seed: 99)
         let b = ScenarioRunner.run(s, seed: 99)
         #expect(a.traceHash == b.traceHash)
@@ -27,7 +27,7 @@ import NetaioTestSupport
     }
 
     @Test func differentSeedsHaveDifferentHashes() throws {
-        let s = try Self.scenario("02-lan-50-nodes-lossy.yaml")
+        let s = try Self.scenario("03-partition-and-heal.yaml")
         let hashes = (1...5).map { ScenarioRunner.run(s, seed: UInt64($0)).traceHash }
         #expect(Set(hashes).count == 5)
     }

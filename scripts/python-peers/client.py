@@ -26,9 +26,10 @@ Workarounds for netaio 0.0.9 (none changes a byte on the wire):
   * netaio's request() only accepts replies carrying the request's uri, so error
     replies with uri 'ERROR' or '' (make_error_msg, auth errors, netaio's default
     NOT_FOUND) make it time out (Q5).  Like the Swift client we also listen for
-    NOT_FOUND/NOT_PERMITTED/ERROR/AUTH_ERROR with uri 'ERROR' or '' from the server
-    and report them as error replies (exit 1).  A plain AUTH_ERROR fails our outer
-    HMAC check; our auth_error_handler reports it instead of dropping it.
+    NOT_FOUND/NOT_PERMITTED/ERROR/AUTH_ERROR with uri 'ERROR' or '' from the server,
+    and NOT_PERMITTED with the request's uri, and report them as error replies
+    (exit 1).  A plain AUTH_ERROR fails our outer HMAC check; our auth_error_handler
+    reports it instead of dropping it.
   * TCP: a receive loop without inner plugins is started before request(): when
     request() starts the loop itself with inner plugins, the loop and the ephemeral
     handler both decrypt the reply (Q7).
@@ -155,14 +156,16 @@ class Outcome:
             self.future.set_result(message)
 
 
-def watch_error_replies(node, server, outcome: Outcome) -> None:
-    """Error replies netaio's request() cannot match (uri 'ERROR' or '', Q5)."""
+def watch_error_replies(node, server, outcome: Outcome, request_uri: bytes) -> None:
+    """Error replies netaio's request() cannot match: uri 'ERROR' or '' (Q5), and
+    NOT_PERMITTED with the request's uri (request() has no key for it)."""
     def handler(message, _source):
         outcome.settle(message)
 
     for message_type in ERROR_TYPES:
         for uri in ERROR_URIS:
             node.add_handler((message_type, uri, server), handler)
+    node.add_handler((MessageType.NOT_PERMITTED, request_uri, server), handler)
 
 
 def auth_error_handler(outcome: Outcome):
@@ -265,7 +268,7 @@ async def run_tcp(args, content: bytes) -> int:
     except (OSError, asyncio.TimeoutError) as error:
         print(f"connection failed: {pc.format_host_port(args.host, args.port)}: {error}", file=sys.stderr)
         return pc.EXIT_CONNECTION_FAILED
-    watch_error_replies(client, server, outcome)
+    watch_error_replies(client, server, outcome, args.uri.encode())
     try:
         message_type = COMMANDS[args.command]
         uri = args.uri.encode()
@@ -302,7 +305,7 @@ async def run_udp(args, content: bytes) -> int:
     except OSError as error:
         print(f"connection failed: cannot bind a UDP socket: {error}", file=sys.stderr)
         return pc.EXIT_CONNECTION_FAILED
-    watch_error_replies(node, server, outcome)
+    watch_error_replies(node, server, outcome, args.uri.encode())
     try:
         message_type = COMMANDS[args.command]
         uri = args.uri.encode()

@@ -2,10 +2,15 @@ import NetaioPlugins
 
 extension ConformanceCases {
     static let errors: [ConformanceCase] = [
-        ConformanceCase("E-01", .errors, "an unhandled message type answers NOT_FOUND with the uri", rule: "PROTOCOL.md §6.2 (default handler), §2.3; issue 7 (replies carry the request's uri)") { run in
-            let u = run.uri()
-            try run.expect(try run.session(), run.message(.confirmSubscribe, u, "?"), .notFound, uri: u)
-            return .pass("NOT_FOUND")
+        ConformanceCase("E-01", .errors, "an unhandled message type gets NOT_FOUND with the uri, or no reply", rule: "PROTOCOL.md §6.2 (default handler), §2.3; issue 7 (replies carry the request's uri); answer types may stay unanswered (Q1)") { run in
+            let s = try run.session(), u = run.uri()
+            try s.send(run.message(.confirmSubscribe, u, "?"))
+            guard let r = try s.replyIfAny(within: run.config.replyTimeout) else {
+                try run.expect(s, run.message(.createURI, u, "x"), .ok, uri: u)
+                return .pass("no reply to an unsolicited CONFIRM_SUBSCRIBE (an answer type)")
+            }
+            if let p = run.mismatch(r, .notFound, uri: u) { return .fail(p) }
+            return .pass("NOT_FOUND with the uri")
         },
         ConformanceCase("E-02", .errors, "NOT_FOUND replies carry the text \"not found\"", rule: "PROTOCOL.md §2.3 (make_not_found_msg)", level: .nonStrict) { run in
             let u = run.uri("missing")

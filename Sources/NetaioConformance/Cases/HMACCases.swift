@@ -71,6 +71,15 @@ extension ConformanceCases {
             guard let r = try s.replyIfAny(within: run.config.replyTimeout) else { return .observed("the replay got no reply") }
             return .observed("the replay was answered \(r.type)" + (r.type == .ok ? " (accepted: no replay protection)" : " (rejected)"))
         },
+        ConformanceCase("H-10", .hmac, "the message type is not covered by the HMAC", rule: hmacRule + "; Q2 (the MAC covers ts ‖ body only, not the header)", level: .informational, requires: [.hmac, .noInnerLayers]) { run in
+            let s = try run.session(), u = run.uri()
+            try run.expect(s, run.message(.createURI, u, "keep me"), .ok, uri: u)
+            var frame = try s.prepare(run.message(.requestURI, u))
+            frame[0] = MessageType.deleteURI.rawValue  // REQUEST_URI → DELETE_URI after signing
+            try s.sendRaw(frame)
+            guard let r = try s.replyIfAny(within: run.config.replyTimeout) else { return .observed("no reply to the retyped frame") }
+            return .observed("a REQUEST_URI retyped to DELETE_URI after signing was answered \(r.type)" + (r.type == .ok ? " (accepted: the header is not authenticated)" : ""))
+        },
         ConformanceCase("H-09", .hmac, "inner HMAC layer (field hmac2) on the resource handlers", rule: "PROTOCOL.md §6.1 (inner auth make/check around the handler)", requires: [.innerHMAC]) { run in
             let s = try run.session(), u = run.uri()
             let r = try run.expect(s, run.message(.createURI, u, "inner"), .ok, uri: u)
