@@ -39,6 +39,8 @@ public final class NetaioUDPNode: NetaioNode, @unchecked Sendable {
         let bootstrap = DatagramBootstrap(group: loop)
             // netaio frames can be up to 64 KiB in one datagram; NIO's default buffer is 2 KiB.
             .channelOption(.recvAllocator, value: FixedSizeRecvByteBufferAllocator(capacity: 65536))
+            // Room for bursts of large datagrams (the kernel caps it at net.core.rmem_max).
+            .channelOption(.socketOption(.so_rcvbuf), value: 4 << 20)
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture { try channel.pipeline.syncOperations.addHandler(DatagramHandler(driver: driver)) }
             }

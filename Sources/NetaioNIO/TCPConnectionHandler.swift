@@ -21,6 +21,7 @@ final class TCPConnectionHandler: ChannelDuplexHandler, @unchecked Sendable {
     private var idleTimer: Scheduled<Void>?
     private var pendingOutput = 0
     private var readHeld = false
+    private var resumeScheduled = false
     private var closing = false
 
     /// Accepted connection (server): registers with the engine when active.
@@ -61,27 +62,45 @@ final class TCPConnectionHandler: ChannelDuplexHandler, @unchecked Sendable {
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        guard let id, !closing else { return }
+        guard id != nil, !closing else { return }
         var chunk = unwrapInboundIn(data)
         buffer.writeBuffer(&chunk)
         armIdleTimer()
-        while buffer.readableBytes >= Header.size, !closing {
+        processBuffered()
+    }
+
+    /// Hands complete frames to the engine while output is not backed up. Frames left in
+    /// the buffer wait for the output to drain (back-pressure within one read, too).
+    private func processBuffered() {
+        guard let id else { return }
+        var incomplete = false
+        while !closing, pendingOutput <= limits.outputHighWater {
+            guard buffer.readableBytes >= Header.size else {
+                incomplete = buffer.readableBytes > 0
+                break
+            }
             let length = FrameDecoder.frameLength(header: buffer.readableBytesView.prefix(Header.size))!
             if length > limits.maxFrameBytes {
                 frameTooLarge(length)
                 return
             }
-            guard buffer.readableBytes >= length else { break }
+            guard buffer.readableBytes >= length else {
+                incomplete = true
+                break
+            }
             let frame = buffer.readBytes(length: length)!
             driver.run { $0.received(frame, on: id) }
         }
         if buffer.readableBytes == 0 {
             buffer.clear()
+        } else if buffer.readerIndex > 65536 {
+            buffer.discardReadBytes()
+        }
+        if incomplete {
+            armFrameTimerIfNeeded()
+        } else {
             frameTimer?.cancel()
             frameTimer = nil
-        } else {
-            if buffer.readerIndex > 65536 { buffer.discardReadBytes() }
-            armFrameTimerIfNeeded()
         }
     }
 
@@ -126,16 +145,32 @@ final class TCPConnectionHandler: ChannelDuplexHandler, @unchecked Sendable {
         let promise = context.eventLoop.makePromise(of: Void.self)
         promise.futureResult.whenComplete { [self] _ in
             pendingOutput -= n
+            resumeIfDrained()
+        }
+        context.writeAndFlush(wrapOutboundOut(ByteBuffer(bytes: bytes)), promise: promise)
+    }
+
+    /// Once output has drained below half the high-water mark: process the frames that
+    /// waited, then read again. Deferred to a fresh event-loop turn, since a write may
+    /// complete synchronously inside the engine's flush.
+    private func resumeIfDrained() {
+        guard !resumeScheduled, !closing, pendingOutput <= limits.outputHighWater / 2,
+              readHeld || buffer.readableBytes >= Header.size, let context else { return }
+        resumeScheduled = true
+        context.eventLoop.execute { [self] in
+            resumeScheduled = false
+            guard !closing, pendingOutput <= limits.outputHighWater / 2 else { return }
+            processBuffered()
             if readHeld && pendingOutput <= limits.outputHighWater / 2 {
                 readHeld = false
                 self.context?.read()
             }
         }
-        context.writeAndFlush(wrapOutboundOut(ByteBuffer(bytes: bytes)), promise: promise)
     }
 
     func read(context: ChannelHandlerContext) {
-        if pendingOutput > limits.outputHighWater {
+        // Hold reads while output is backed up or complete frames still wait in the buffer.
+        if pendingOutput > limits.outputHighWater || buffer.readableBytes >= limits.maxFrameBytes {
             readHeld = true
             return
         }

@@ -85,6 +85,31 @@ import Testing
         try await server.shutdown()
     }
 
+    /// A client that pipelines thousands of requests without reading the replies: the
+    /// server stops reading from it instead of buffering megabytes, does not close it, and
+    /// answers everything once it reads.
+    @Test func pipeliningClientIsPausedNotBuffered() async throws {
+        let limits = ConnectionLimits(outputHighWater: 16 << 10, maxPendingOutput: 256 << 10)
+        let server = try await startResourceServer(limits: limits)
+        let seed = try await NetaioTCPClient.connect(host: "127.0.0.1", port: Int(server.localAddress.port))
+        _ = try await seed.create("big", content: [UInt8](repeating: 0x62, count: 4096))
+        let greedy = try RawSocket(server.localAddress, receiveBuffer: 4096)
+        let request = try Message(type: .requestURI, uri: Array("big".utf8)).encode()
+        let count = 2000  // 8 MB of replies: more than the kernel buffers hold
+        greedy.send(Array([[UInt8]](repeating: request, count: count).joined()))
+        try await Task.sleep(nanoseconds: 500_000_000)
+        #expect(try await server.limitCount(.slowReader) == 0)
+        #expect(text(try await seed.request("big")).count == 4096, "others are still served")
+        var answered = 0
+        while answered < count, let reply = try greedy.readMessage(timeout: 5) {
+            #expect(reply.type == .respondURI)
+            answered += 1
+        }
+        #expect(answered == count)
+        try await seed.shutdown()
+        try await server.shutdown()
+    }
+
     @Test func subscriberThatNeverReadsIsClosed() async throws {
         let limits = ConnectionLimits(outputHighWater: 16 << 10, maxPendingOutput: 256 << 10)
         let server = try await startResourceServer(limits: limits)
