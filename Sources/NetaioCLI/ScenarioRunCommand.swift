@@ -15,10 +15,11 @@ struct ScenarioRunCommand: AsyncParsableCommand {
 
             --transport real runs the scenario on real loopback sockets instead (127.0.0.1, \
             ::1 for IPv6 nodes, port 0) against the wall clock, optionally compressed by \
-            --time-scale. Real runs are NOT deterministic (no trace hash). Faults the real \
-            transport cannot apply (loss, duplication, corruption on datagrams, partitions, \
-            clock skew, TCP crashes) are listed and fail the verdict "real transport: every \
-            fault honoured"; latency is not added (loopback is faster). At most \
+            --time-scale. Real runs are NOT deterministic (no trace hash). UDP datagrams pass a \
+            seeded fault shim (loss, duplication, corruption, latency, jitter, partitions); \
+            TCP streams get no added delay. Faults it cannot apply (bandwidth/queue limits on \
+            datagrams, partitions of TCP nodes, clock skew, TCP crashes) are listed and fail \
+            the verdict "real transport: every fault honoured". At most \
             \(RealTransportLimits.maxNodes) nodes and \(Int(RealTransportLimits.maxWallSeconds)) \
             wall seconds; larger scenarios are refused (exit 64). See docs/scenarios.md.
             """
