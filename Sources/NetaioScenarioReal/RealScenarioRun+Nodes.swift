@@ -72,6 +72,9 @@ extension RealScenarioRun {
                 if let maxPeers { c.maxPeers = maxPeers }
             })
         var host = loopbackHost(node)
+        // A restart binds the port of the previous incarnation when it is free, as a
+        // restarted process on a fixed port would (peers see the address taken over).
+        let port = await onLoop { self.lastPorts[node] }
         do {
             let process: RealNode
             let address: Address
@@ -79,6 +82,8 @@ extension RealScenarioRun {
             case .udpNode:
                 let udp: NetaioUDPNode
                 do {
+                    udp = try await NetaioUDPNode.bind(host: host, port: port, options: options, group: loop)
+                } catch where port != 0 {
                     udp = try await NetaioUDPNode.bind(host: host, port: 0, options: options, group: loop)
                 } catch where host == "::1" {
                     host = "127.0.0.1"
@@ -91,6 +96,8 @@ extension RealScenarioRun {
             case .tcpServer:
                 let server: NetaioTCPServer
                 do {
+                    server = try await NetaioTCPServer.start(host: host, port: port, options: options, group: loop)
+                } catch where port != 0 {
                     server = try await NetaioTCPServer.start(host: host, port: 0, options: options, group: loop)
                 } catch where host == "::1" {
                     host = "127.0.0.1"
@@ -106,6 +113,7 @@ extension RealScenarioRun {
             await onLoop {
                 self.processes[node] = process
                 self.addresses[node] = address
+                self.lastPorts[node] = Int(address.port)
                 var store: [String: [UInt8]] = [:]
                 for (uri, content) in spec.resources {
                     store[uri] = Array(content.utf8)

@@ -42,6 +42,8 @@ final class RealScenarioRun: @unchecked Sendable {
     var incarnations: [Int]
     /// The bound address of each running node's socket (TCP server: its listener).
     var addresses: [Address?]
+    /// Port of each node's last incarnation (0 before its first start).
+    var lastPorts: [Int]
     var stores: [[String: [UInt8]]]
     var contentHistory: [Int: [String: Set<[UInt8]>]] = [:]
     var received: [[String: Int]]
@@ -79,6 +81,7 @@ final class RealScenarioRun: @unchecked Sendable {
         processes = Array(repeating: nil, count: n)
         incarnations = Array(repeating: 0, count: n)
         addresses = Array(repeating: nil, count: n)
+        lastPorts = Array(repeating: 0, count: n)
         stores = Array(repeating: [:], count: n)
         received = Array(repeating: [:], count: n)
     }
