@@ -20,10 +20,12 @@ struct PeerOptions: ParsableArguments {
         if peerID?.isEmpty == true { throw ValidationError("--peer-id must not be empty") }
     }
 
-    /// The local peer record: id, and data = packify of an empty dict (netaio's convention).
-    func localPeer() -> Peer {
+    /// The local peer record: id, and data = packify of a dict, empty by netaio's
+    /// convention, `{'pubkey': ...}` with an X25519 key (netaio's X25519CipherPlugin docs).
+    func localPeer(pubkey: [UInt8]? = nil) -> Peer {
         let id = Array((peerID ?? Hex.encode(SystemRandomSource().bytes(16))).utf8)
-        let data = (try? Packify.encode(.dict([]))) ?? []
+        let entries = pubkey.map { [PackifyDictEntry(.string("pubkey"), .bytes($0))] } ?? []
+        let data = (try? Packify.encode(.dict(entries))) ?? []
         return Peer(id: id, data: data)
     }
 }

@@ -31,10 +31,22 @@ struct ServeCommand: AsyncParsableCommand {
             (default 0 = off) closes silent clients. The store holds at most \
             --max-resources uris and --max-stored-bytes bytes (CREATE/UPDATE beyond: ERROR "store full").
 
+            Inner layers (netaio's per-handler plugins, as scripts/python-peers/serve.py): \
+            --inner-hmac-secret and --inner-cipher-key put an HMAC (field hmac2) and a stream \
+            cipher (field iv2, uri in clear) on the resource handlers only, inside the outer \
+            --hmac-secret/--cipher-key layer; the replies and notifications carry them too. \
+            --x25519-seed HEX (instead of --inner-cipher-key; needs --manage-peers) puts an \
+            X25519 cipher there: the peer data advertises its pubkey, requests must be sealed \
+            to it, and each reply and notification is sealed for its own recipient. A request \
+            failing the inner HMAC gets netaio's AUTH_ERROR, in clear (no layer at all); one that \
+            cannot be decrypted is dropped.
+
             Examples:
               netaio serve --port 8888
               netaio serve --host ::1 --port 0 --hmac-secret s3cret --cipher-key k3y
               netaio serve --port 0 --manage-peers --app-id myapp --frame-timeout 5
+              netaio serve --port 0 --inner-hmac-secret s2 --inner-cipher-key k2
+              netaio serve --port 0 --manage-peers --x25519-seed 5151...51 (64 hex digits)
             """)
 
     @Option(help: "Address to listen on (IPv4 or IPv6; 0.0.0.0 or :: for all interfaces).")
@@ -45,6 +57,7 @@ struct ServeCommand: AsyncParsableCommand {
 
     @OptionGroup var plugins: PluginOptions
     @OptionGroup var peers: PeerOptions
+    @OptionGroup(title: "Inner layers (on the resource handlers)") var inner: InnerLayerOptions
     @OptionGroup var limits: LimitOptions
 
     @Option(name: .customLong("max-resources"), help: "Most uris stored.")
@@ -58,12 +71,16 @@ struct ServeCommand: AsyncParsableCommand {
 
     func validate() throws {
         guard (0...65535).contains(port) else { throw ValidationError("--port must be 0...65535") }
+        if inner.x25519Seed != nil && !peers.managePeers {
+            throw ValidationError("--x25519-seed needs --manage-peers (clients learn its key from the peer data)")
+        }
     }
 
     func run() async throws {
+        let x25519 = try inner.x25519Plugin()
         let options = NodeOptions(
             authPlugin: plugins.authPlugin, cipherPlugin: plugins.cipherPlugin,
-            localPeer: peers.managePeers ? peers.localPeer() : nil)
+            localPeer: peers.managePeers ? peers.localPeer(pubkey: x25519?.keys.publicKey) : nil)
         let server: NetaioTCPServer
         do {
             server = try await NetaioTCPServer.start(host: host, port: port, options: options, limits: limits.limits)
@@ -72,7 +89,10 @@ struct ServeCommand: AsyncParsableCommand {
             throw NetaioExit.connectionFailed
         }
         let storeLimits = ResourceService.Limits(maxResources: maxResources, maxStoredBytes: maxStoredBytes)
-        try await server.withEngine { ResourceService(limits: storeLimits).install(on: $0) }
+        let (innerAuth, innerCipher) = (inner.authPlugin, inner.cipherPlugin(x25519: x25519))
+        try await server.withEngine {
+            ResourceService(limits: storeLimits).install(on: $0, authPlugin: innerAuth, cipherPlugin: innerCipher)
+        }
         if peers.managePeers {
             try await server.managePeers(appID: Array(peers.appID.utf8))
         }

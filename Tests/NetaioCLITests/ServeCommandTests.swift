@@ -101,6 +101,22 @@ import Testing
         #expect(server.stop() == 0)
     }
 
+    @Test func innerLayerFlags() throws {
+        let seed = String(repeating: "51", count: 32)
+        #expect(try netaio("serve", "--port", "0", "--inner-cipher-key", "k", "--x25519-seed", seed, "--manage-peers").status == 64)
+        #expect(try netaio("serve", "--port", "0", "--x25519-seed", "5151", "--manage-peers").status == 64)
+        #expect(try netaio("serve", "--port", "0", "--x25519-seed", seed).status == 64)
+        // The inner HMAC is really on the resource handlers: a request without it gets
+        // netaio's plain AUTH_ERROR (exit 1), while the outer layer alone is fine.
+        let server = try LineProcess(["serve", "--port", "0", "--hmac-secret", "outer", "--inner-hmac-secret", "inner"])
+        let url = "tcp://\(try server.listening())"
+        let plain = try BuiltProducts.run("netaio", ["request", url, "doc", "--hmac-secret", "outer", "--timeout", "3"])
+        #expect(plain.status == 1 && plain.stdout.hasPrefix("AUTH_ERROR"), "\(plain)")
+        #expect(server.stop() == 0)
+        let help = try netaio("serve", "--help")
+        #expect(help.stdout.contains("--inner-hmac-secret") && help.stdout.contains("--x25519-seed"))
+    }
+
     @Test func ipv6ListeningLineUsesBrackets() throws {
         let server = try LineProcess(["serve", "--host", "::1", "--port", "0"])
         guard let address = try? server.listening() else {

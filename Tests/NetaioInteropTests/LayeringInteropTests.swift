@@ -78,6 +78,38 @@ struct LayeringInteropTests {
         try await server.shutdown()
     }
 
+    /// The same layers through the command line: `netaio serve --inner-hmac-secret
+    /// --inner-cipher-key` (serve.py's flags) under the outer ones, with client.py.
+    @Test func pythonClientAgainstNetaioServeInnerLayerFlags() throws {
+        let server = try PeerProcess(Implementation.swift.server, ["--port", "0"] + Self.outerFlags + Self.innerFlags)
+        defer { server.stop() }
+        let url = "tcp://127.0.0.1:\(try server.listeningPort())", py = Implementation.python
+        let both = Self.outerFlags + Self.innerFlags
+        CommandLineInteropTests.expect(try py.run("create", url, "doc", both + ["--content", "stored"]), Exit.ok, "OK")
+        CommandLineInteropTests.expect(try py.run("request", url, "doc", both), Exit.ok, "RESPOND_URI", "stored")
+        CommandLineInteropTests.expect(try py.run("request", url, "doc", Self.outerFlags), Exit.errorReply, "AUTH_ERROR")
+        let subscriber = try PeerProcess(py.client, ["subscribe", url, "doc"] + both)
+        defer { subscriber.stop() }
+        try subscriber.waitForLine("CONFIRM_SUBSCRIBE") { $0 == "CONFIRM_SUBSCRIBE" }
+        CommandLineInteropTests.expect(try py.run("publish", url, "doc", both + ["--content", "layered ✓"]), Exit.ok, "OK")
+        try subscriber.waitForLine("NOTIFY_URI layered ✓") { $0 == "NOTIFY_URI layered ✓" }
+    }
+
+    /// `netaio serve --manage-peers --x25519-seed` (serve.py's flag) with client.py's X25519 layer.
+    @Test func pythonClientAgainstNetaioServeX25519Flag() throws {
+        let server = try PeerProcess(Implementation.swift.server, [
+            "--port", "0", "--manage-peers", "--peer-id", "swift-serve", "--x25519-seed", Hex.encode(Self.seed(5)),
+        ])
+        defer { server.stop() }
+        let url = "tcp://127.0.0.1:\(try server.listeningPort())", py = Implementation.python
+        let flags = ["--manage-peers", "--peer-id", "py-client", "--x25519-seed", Hex.encode(Self.seed(6))]
+        CommandLineInteropTests.expect(try py.run("create", url, "secret", flags + ["--content", "sealed ✓"]), Exit.ok, "OK")
+        CommandLineInteropTests.expect(try py.run("request", url, "secret", flags), Exit.ok, "RESPOND_URI", "sealed ✓")
+        // Without the X25519 layer the request cannot be opened: no answer.
+        let plain = try py.run("request", url, "secret", ["--manage-peers", "--peer-id", "py-plain", "--timeout", "1"])
+        #expect(plain.status == Exit.timeout, "\(plain)")
+    }
+
     @Test func swiftClientAgainstPythonServerWithInnerLayersAndOnceHandler() async throws {
         let python = try PeerProcess(Implementation.python.server,
                                      ["--port", "0", "--once", "eph=once-only"] + Self.outerFlags + Self.innerFlags)

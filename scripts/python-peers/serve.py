@@ -14,7 +14,8 @@ NOT_FOUND), SUBSCRIBE_URI/UNSUBSCRIBE_URI answer CONFIRM_SUBSCRIBE/CONFIRM_UNSUB
 PUBLISH_URI notifies the subscribers and answers OK.  Every reply carries the
 request's uri.  Stops cleanly (exit 0) on SIGINT/SIGTERM.
 
-The last line's flags go beyond `netaio serve` (interop tests of netaio's layering): the
+The last line's flags are for the interop tests of netaio's layering (`netaio serve` has
+all of them but `--once`): the
 resource handlers are registered with those inner plugins, and `--once` registers an
 ephemeral handler on (REQUEST_URI, URI) that answers TEXT once, after which the
 type-level handler answers again (netaio's dispatch order).
