@@ -3,40 +3,10 @@ import NetaioSim
 
 /// Building each node's engine: plugins, peer data, resource handlers, peer management.
 extension ScenarioRun {
-    func x25519Seed(_ node: Int, _ incarnation: Int) -> [UInt8] {
-        NetaioCrypto.sha256(Array("x25519:\(scenario.nodes[node].name)#\(incarnation)".utf8))
-    }
-
-    func usesX25519(_ spec: NodeSpec) -> Bool { spec.cipher == .x25519 || spec.peers?.cipher == .x25519 }
-
-    /// Peer data: packify `{"name": …}`, plus `"pubkey"` when the node uses X25519.
-    func peerData(_ node: Int, incarnation: Int) -> [UInt8] {
-        let spec = scenario.nodes[node]
-        var entries = [PackifyDictEntry(.string("name"), .string(spec.name))]
-        if usesX25519(spec), let keys = try? CurveKeys(seed: x25519Seed(node, incarnation)) {
-            entries.append(PackifyDictEntry(.string("pubkey"), .bytes(keys.publicKey)))
-        }
-        return (try? Packify.encode(.dict(entries))) ?? Array(spec.name.utf8)
-    }
-
-    func makeAuth(_ spec: PluginSpec?) -> (any AuthPlugin)? {
-        guard case .hmac(let secret, let maxAge, let skew, let hmacField, let nonceField, let tsField)? = spec else { return nil }
-        let freshness = (maxAge != nil || skew != nil) ? HMACFreshness(maxAge: maxAge ?? 60, maxFutureSkew: skew ?? 5) : nil
-        return HMACAuthPlugin(secret: secret, hmacField: hmacField, nonceField: nonceField, tsField: tsField, freshness: freshness)
-    }
-
-    func makeCipher(_ spec: PluginSpec?, _ node: Int, _ incarnation: Int) -> (any CipherPlugin)? {
-        switch spec {
-        case .sha256Stream(let key, let encryptURI, let ivField)?: return Sha256StreamCipherPlugin(key: key, ivField: ivField, encryptURI: encryptURI)
-        case .x25519?: return try? X25519CipherPlugin(seed: x25519Seed(node, incarnation))
-        default: return nil
-        }
-    }
-
     func configure(_ config: inout NodeConfiguration, _ node: Int, _ incarnation: Int) {
         let spec = scenario.nodes[node]
-        config.authPlugin = makeAuth(spec.auth)
-        config.cipherPlugin = makeCipher(spec.cipher, node, incarnation)
+        config.authPlugin = scenario.authPlugin(spec.auth)
+        config.cipherPlugin = scenario.cipherPlugin(spec.cipher, node: node, incarnation: incarnation)
         config.requestTimeout = spec.requestTimeout
         if let max = spec.peers?.maxPeers { config.maxPeers = max }
     }
@@ -57,7 +27,7 @@ extension ScenarioRun {
             do {
                 try engine.managePeers(
                     appID: Array(p.appID.utf8), advertiseEvery: p.advertiseEvery, peerTimeout: p.timeout,
-                    authPlugin: makeAuth(p.auth), cipherPlugin: makeCipher(p.cipher, node, inc))
+                    authPlugin: scenario.authPlugin(p.auth), cipherPlugin: scenario.cipherPlugin(p.cipher, node: node, incarnation: inc))
             } catch {
                 sim.note("peer management failed: \(error)", node: node)
             }

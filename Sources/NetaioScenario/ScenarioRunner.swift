@@ -84,10 +84,7 @@ final class ScenarioRun {
 
     // MARK: - Nodes
 
-    func peerID(_ node: Int, incarnation: Int) -> [UInt8] {
-        let spec = scenario.nodes[node]
-        return Array((spec.keepID || incarnation <= 1 ? spec.name : "\(spec.name)#\(incarnation)").utf8)
-    }
+    func peerID(_ node: Int, incarnation: Int) -> [UInt8] { scenario.peerID(node: node, incarnation: incarnation) }
 
     func currentID(_ ref: PeerRef) -> [UInt8] {
         peerID(ref.node, incarnation: ref.incarnation ?? max(sim.nodes[ref.node].incarnation, 1))
@@ -99,7 +96,7 @@ final class ScenarioRun {
         SimNodeSpec(
             name: spec.name, role: spec.role, address: spec.address, segment: spec.segment,
             peerID: { [unowned self] inc in self.peerID(index, incarnation: inc) },
-            peerData: { [unowned self] inc in self.peerData(index, incarnation: inc) },
+            peerData: { [unowned self] inc in self.scenario.peerData(node: index, incarnation: inc) },
             configure: { [unowned self] config, inc in self.configure(&config, index, inc) },
             start: { [unowned self] engine, i, _ in self.started(engine, i) })
     }

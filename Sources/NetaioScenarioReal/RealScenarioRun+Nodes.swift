@@ -4,40 +4,10 @@ import NetaioScenario
 /// Starting and stopping real nodes: the same identities, plugins, peer settings and
 /// resources as the simulator gives them (ScenarioRun+Nodes.swift in NetaioScenario).
 extension RealScenarioRun {
-    func peerID(_ node: Int, incarnation: Int) -> [UInt8] {
-        let spec = scenario.nodes[node]
-        return Array((spec.keepID || incarnation <= 1 ? spec.name : "\(spec.name)#\(incarnation)").utf8)
-    }
+    func peerID(_ node: Int, incarnation: Int) -> [UInt8] { scenario.peerID(node: node, incarnation: incarnation) }
 
     func currentID(_ ref: PeerRef) -> [UInt8] {
         peerID(ref.node, incarnation: ref.incarnation ?? max(incarnations[ref.node], 1))
-    }
-
-    func x25519Seed(_ node: Int, _ incarnation: Int) -> [UInt8] {
-        NetaioCrypto.sha256(Array("x25519:\(scenario.nodes[node].name)#\(incarnation)".utf8))
-    }
-
-    func peerData(_ node: Int, incarnation: Int) -> [UInt8] {
-        let spec = scenario.nodes[node]
-        var entries = [PackifyDictEntry(.string("name"), .string(spec.name))]
-        if spec.cipher == .x25519 || spec.peers?.cipher == .x25519, let keys = try? CurveKeys(seed: x25519Seed(node, incarnation)) {
-            entries.append(PackifyDictEntry(.string("pubkey"), .bytes(keys.publicKey)))
-        }
-        return (try? Packify.encode(.dict(entries))) ?? Array(spec.name.utf8)
-    }
-
-    func makeAuth(_ spec: PluginSpec?) -> (any AuthPlugin)? {
-        guard case .hmac(let secret, let maxAge, let skew, let hmacField, let nonceField, let tsField)? = spec else { return nil }
-        let freshness = (maxAge != nil || skew != nil) ? HMACFreshness(maxAge: maxAge ?? 60, maxFutureSkew: skew ?? 5) : nil
-        return HMACAuthPlugin(secret: secret, hmacField: hmacField, nonceField: nonceField, tsField: tsField, freshness: freshness)
-    }
-
-    func makeCipher(_ spec: PluginSpec?, _ node: Int, _ incarnation: Int) -> (any CipherPlugin)? {
-        switch spec {
-        case .sha256Stream(let key, let encryptURI, let ivField)?: return Sha256StreamCipherPlugin(key: key, ivField: ivField, encryptURI: encryptURI)
-        case .x25519?: return try? X25519CipherPlugin(seed: x25519Seed(node, incarnation))
-        default: return nil
-        }
     }
 
     /// Loopback host for a scenario address: ::1 for IPv6 addresses, else 127.0.0.1.
@@ -64,8 +34,8 @@ extension RealScenarioRun {
         let clock = self.clock
         let maxPeers = spec.peers?.maxPeers
         let options = NodeOptions(
-            authPlugin: makeAuth(spec.auth), cipherPlugin: makeCipher(spec.cipher, node, inc),
-            localPeer: Peer(id: peerID(node, incarnation: inc), data: peerData(node, incarnation: inc)),
+            authPlugin: scenario.authPlugin(spec.auth), cipherPlugin: scenario.cipherPlugin(spec.cipher, node: node, incarnation: inc),
+            localPeer: Peer(id: peerID(node, incarnation: inc), data: scenario.peerData(node: node, incarnation: inc)),
             requestTimeout: spec.requestTimeout,
             configure: { c in
                 c.clock = clock
@@ -129,7 +99,7 @@ extension RealScenarioRun {
             if let p = spec.peers {
                 try await n.managePeers(
                     appID: Array(p.appID.utf8), advertiseEvery: p.advertiseEvery, peerTimeout: p.timeout,
-                    authPlugin: makeAuth(p.auth), cipherPlugin: makeCipher(p.cipher, node, inc))
+                    authPlugin: scenario.authPlugin(p.auth), cipherPlugin: scenario.cipherPlugin(p.cipher, node: node, incarnation: inc))
             }
             if case .client(let client) = process {
                 for server in spec.connect {

@@ -1,0 +1,41 @@
+import NetaioCore
+
+/// What a scenario gives each node — peer id, peer data, X25519 keys, plugins — in one
+/// place, so the simulator run and the real-transport run build the very same nodes.
+extension Scenario {
+    /// A restarted node gets a new id (`name#incarnation`) unless it keeps its id.
+    public func peerID(node: Int, incarnation: Int) -> [UInt8] {
+        let spec = nodes[node]
+        return Array((spec.keepID || incarnation <= 1 ? spec.name : "\(spec.name)#\(incarnation)").utf8)
+    }
+
+    public func x25519Seed(node: Int, incarnation: Int) -> [UInt8] {
+        NetaioCrypto.sha256(Array("x25519:\(nodes[node].name)#\(incarnation)".utf8))
+    }
+
+    func usesX25519(_ spec: NodeSpec) -> Bool { spec.cipher == .x25519 || spec.peers?.cipher == .x25519 }
+
+    /// Peer data: packify `{"name": …}`, plus `"pubkey"` when the node uses X25519.
+    public func peerData(node: Int, incarnation: Int) -> [UInt8] {
+        let spec = nodes[node]
+        var entries = [PackifyDictEntry(.string("name"), .string(spec.name))]
+        if usesX25519(spec), let keys = try? CurveKeys(seed: x25519Seed(node: node, incarnation: incarnation)) {
+            entries.append(PackifyDictEntry(.string("pubkey"), .bytes(keys.publicKey)))
+        }
+        return (try? Packify.encode(.dict(entries))) ?? Array(spec.name.utf8)
+    }
+
+    public func authPlugin(_ spec: PluginSpec?) -> (any AuthPlugin)? {
+        guard case .hmac(let secret, let maxAge, let skew, let hmacField, let nonceField, let tsField)? = spec else { return nil }
+        let freshness = (maxAge != nil || skew != nil) ? HMACFreshness(maxAge: maxAge ?? 60, maxFutureSkew: skew ?? 5) : nil
+        return HMACAuthPlugin(secret: secret, hmacField: hmacField, nonceField: nonceField, tsField: tsField, freshness: freshness)
+    }
+
+    public func cipherPlugin(_ spec: PluginSpec?, node: Int, incarnation: Int) -> (any CipherPlugin)? {
+        switch spec {
+        case .sha256Stream(let key, let encryptURI, let ivField)?: return Sha256StreamCipherPlugin(key: key, ivField: ivField, encryptURI: encryptURI)
+        case .x25519?: return try? X25519CipherPlugin(seed: x25519Seed(node: node, incarnation: incarnation))
+        default: return nil
+        }
+    }
+}
