@@ -78,37 +78,10 @@ def add(name: str, kind: str, **fields) -> None:
 # helpers
 # ---------------------------------------------------------------------------
 
-def tv(v):
-    """Typed JSON representation of a packify-serializable value."""
-    t = type(v)
-    if v is None:
-        return {'type': 'none'}
-    if t is bool:
-        return {'type': 'bool', 'value': v}
-    if t is int:
-        return {'type': 'int', 'value': str(v)}
-    if t is float:
-        return {'type': 'float', 'bits_hex': struct.pack('!d', v).hex(),
-                'repr': repr(v)}
-    if t is str:
-        return {'type': 'str', 'value': v, 'utf8_hex': v.encode().hex()}
-    if t is bytes:
-        return {'type': 'bytes', 'hex': v.hex()}
-    if t is bytearray:
-        return {'type': 'bytearray', 'hex': bytes(v).hex()}
-    if t is Decimal:
-        return {'type': 'decimal', 'value': str(v)}
-    if t is list:
-        return {'type': 'list', 'items': [tv(i) for i in v]}
-    if t is tuple:
-        return {'type': 'tuple', 'items': [tv(i) for i in v]}
-    if t is set:
-        items = sorted(v, key=packify.pack)
-        return {'type': 'set', 'items': [tv(i) for i in items]}
-    if t is dict:
-        return {'type': 'dict',
-                'entries': [[tv(k), tv(val)] for k, val in v.items()]}
-    raise TypeError(t)
+# The typed JSON form of values and messages is the oracle's (one definition for the
+# vectors and the live cross-checks).
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), 'python'))
+from oracle import tv, msg_fields  # noqa: E402
 
 
 @contextlib.contextmanager
@@ -143,15 +116,6 @@ def fixed_randint(value: int):
         return value
     _randint.calls = calls
     return _randint
-
-
-def msg_fields(m: Message) -> dict:
-    return {
-        'message_type': int(m.header.message_type),
-        'auth_fields': tv(m.auth_data.fields),
-        'uri_hex': m.body.uri.hex(),
-        'content_hex': m.body.content.hex(),
-    }
 
 
 def node(**kw) -> UDPNode:

@@ -109,7 +109,7 @@ if hasattr(sys, 'set_int_max_str_digits'):
 # ---------------------------------------------------------------------------
 
 def tv(v):
-    """Typed JSON representation of a packify value (same as gen-vectors.py)."""
+    """Typed JSON representation of a packify value (gen-vectors.py uses it too)."""
     t = type(v)
     if v is None:
         return {'type': 'none'}
