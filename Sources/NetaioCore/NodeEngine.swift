@@ -7,7 +7,12 @@
 /// wall clock or system randomness of its own: time and randomness come from the
 /// configuration's `clock` and `random`. Call it from one thread at a time.
 public final class NodeEngine {
-    public var configuration: NodeConfiguration
+    public var configuration: NodeConfiguration {
+        didSet {
+            localPeerPack = nil
+            localPeerKey = configuration.localPeer?.id.map(ByteKey.init)
+        }
+    }
     /// Called when a request times out, before its `requestFailed` event (netaio's
     /// timeout error handler; may e.g. `connect` again).
     public var requestTimeoutHandler: ((RequestTimeout, NodeEngine) -> Void)?
@@ -65,21 +70,28 @@ public final class NodeEngine {
     }
 
     var outbox: [Action] = []
+    private var spareOutbox: [Action] = []
     private var counter: UInt64 = 0
 
-    var handlers: [HandlerKey: HandlerEntry] = [:]
-    var ephemeralHandlers: [HandlerKey: HandlerEntry] = [:]
+    var handlers: [HandlerTableKey: HandlerEntry] = [:]
+    var ephemeralHandlers: [HandlerTableKey: HandlerEntry] = [:]
+    /// How many keys of both tables have the (type, uri, host) form.
+    var hostKeyedHandlers = 0
+    /// The peer plugin's pack of the local peer, made once per configuration.
+    var localPeerPack: [UInt8]?
+    /// The local peer id as a key (compared with every advertised id).
+    var localPeerKey: ByteKey?
     var connections = OrderedMap<ConnectionID, Connection>()
     var buffers: [ConnectionID: StreamBuffer] = [:]
-    var peerTable = OrderedMap<[UInt8], Peer>()
-    var peerAddrs = OrderedMap<Address, [UInt8]>()
-    var subscriptions = OrderedMap<[UInt8], [Endpoint]>()
+    var peerBook = PeerBook()
+    var subscriptions = OrderedMap<ByteKey, [Endpoint]>()
     var requests = OrderedMap<RequestID, PendingRequest>()
     var timers: [TimerID: TimerPurpose] = [:]
-    var peerManagement = OrderedMap<[UInt8], PeerManagement>()
+    var peerManagement = OrderedMap<ByteKey, PeerManagement>()
 
     public init(_ configuration: NodeConfiguration) {
         self.configuration = configuration
+        localPeerKey = configuration.localPeer?.id.map(ByteKey.init)
     }
 
     /// The actions queued since the last call, oldest first.
@@ -88,39 +100,59 @@ public final class NodeEngine {
         return outbox
     }
 
+    /// Hands the queued actions to `body`, oldest first, without allocating a new array
+    /// per call (the simulator drains after every input). Actions queued by `body` itself
+    /// are left for the next drain.
+    public func drainActions(_ body: (Action) -> Void) {
+        guard !outbox.isEmpty else { return }
+        var batch = spareOutbox
+        spareOutbox = []
+        swap(&batch, &outbox)
+        for action in batch { body(action) }
+        batch.removeAll(keepingCapacity: true)
+        spareOutbox = batch
+    }
+
     // MARK: - State queries
 
     public var role: Role { configuration.role }
     /// Known peers in the order they were first seen.
-    public var peers: [Peer] { peerTable.values }
-    public func peer(id: [UInt8]) -> Peer? { peerTable[id] }
+    public var peers: [Peer] { peerBook.peers }
+    public func peer(id: [UInt8]) -> Peer? { peerBook.peer(id: ByteKey(id)) }
     /// The peer recorded at a remote address (how netaio finds the peer for plugins).
-    public func peer(at address: Address) -> Peer? { peerAddrs[address].flatMap { peerTable[$0] } }
-    public var openConnections: [ConnectionID] { connections.keys }
+    public func peer(at address: Address) -> Peer? { peerBook.peer(at: address) }
+    public var openConnections: [ConnectionID] { Array(connections.keys) }
     public func remoteAddress(of connection: ConnectionID) -> Address? { connections[connection]?.remote }
     /// TCP client: the connection to a server, by the address given to `connect`.
     public func connection(to server: Address) -> ConnectionID? {
         connections.keys.first { connections[$0]!.remote == server }
     }
     public func subscribers(of topic: [UInt8]) -> [Endpoint] { subscriptions[topic] ?? [] }
-    public var pendingRequests: [RequestID] { requests.keys }
-    public var managedAppIDs: [[UInt8]] { peerManagement.keys }
+    public var pendingRequests: [RequestID] { Array(requests.keys) }
+    public var managedAppIDs: [[UInt8]] { peerManagement.keys.map(\.bytes) }
 
     // MARK: - Handlers
 
     /// Registers a permanent handler (netaio `on`/`add_handler`); replaces one with the same key.
     public func on(_ key: HandlerKey, authPlugin: (any AuthPlugin)? = nil, cipherPlugin: (any CipherPlugin)? = nil, _ handler: @escaping Handler) {
-        handlers[key] = HandlerEntry(handler: handler, authPlugin: authPlugin, cipherPlugin: cipherPlugin)
+        let entry = HandlerEntry(handler: handler, authPlugin: authPlugin, cipherPlugin: cipherPlugin)
+        if handlers.updateValue(entry, forKey: HandlerTableKey(key)) == nil, key.host != nil { hostKeyedHandlers += 1 }
     }
 
     /// Registers a handler used once (netaio `once`/`add_ephemeral_handler`). For the same
     /// key it wins over the permanent one; it is consumed even if its inner checks fail.
     public func once(_ key: HandlerKey, authPlugin: (any AuthPlugin)? = nil, cipherPlugin: (any CipherPlugin)? = nil, _ handler: @escaping Handler) {
-        ephemeralHandlers[key] = HandlerEntry(handler: handler, authPlugin: authPlugin, cipherPlugin: cipherPlugin)
+        let entry = HandlerEntry(handler: handler, authPlugin: authPlugin, cipherPlugin: cipherPlugin)
+        if ephemeralHandlers.updateValue(entry, forKey: HandlerTableKey(key)) == nil, key.host != nil { hostKeyedHandlers += 1 }
     }
 
-    public func removeHandler(_ key: HandlerKey) { handlers[key] = nil }
-    public func removeEphemeralHandler(_ key: HandlerKey) { ephemeralHandlers[key] = nil }
+    public func removeHandler(_ key: HandlerKey) {
+        if handlers.removeValue(forKey: HandlerTableKey(key)) != nil, key.host != nil { hostKeyedHandlers -= 1 }
+    }
+
+    public func removeEphemeralHandler(_ key: HandlerKey) {
+        if ephemeralHandlers.removeValue(forKey: HandlerTableKey(key)) != nil, key.host != nil { hostKeyedHandlers -= 1 }
+    }
 
     // MARK: - Connection inputs
 

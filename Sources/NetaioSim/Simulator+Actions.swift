@@ -5,7 +5,7 @@ extension Simulator {
     /// Takes a node's pending actions and performs them in order.
     func collect(_ index: Int) {
         guard let engine = nodes[index].engine else { return }
-        for action in engine.takeActions() { perform(action, node: index) }
+        engine.drainActions { perform($0, node: index) }
     }
 
     private func perform(_ action: Action, node: Int) {

@@ -1,7 +1,9 @@
-/// A binary min-heap of scheduled events ordered by (time, sequence): events at the same
+/// A 4-ary min-heap of scheduled events ordered by (time, sequence): events at the same
 /// instant run in the order they were scheduled, which makes the run a pure function of
-/// the seed and scenario. The heap holds plain keys; payloads sit in a slot array, so
-/// sifting never copies (or retains) them.
+/// the seed and scenario (keys are unique, so any heap shape pops the same order). The
+/// heap holds plain keys; payloads sit in a slot array, so sifting never copies (or
+/// retains) them. Four children per node halve the depth, and with it the cache misses
+/// of a large queue (a 1,000-node run keeps ~10^5 events in flight).
 struct EventQueue<Payload> {
     private struct Key {
         var time: Int64
@@ -59,7 +61,7 @@ struct EventQueue<Payload> {
         var i = index
         let item = heap[i]
         while i > 0 {
-            let parent = (i - 1) / 2
+            let parent = (i - 1) / 4
             guard Self.before(item, heap[parent]) else { break }
             heap[i] = heap[parent]
             i = parent
@@ -72,10 +74,15 @@ struct EventQueue<Payload> {
         let n = heap.count
         let item = heap[i]
         while true {
-            let l = 2 * i + 1
-            if l >= n { break }
-            let r = l + 1
-            let child = r < n && Self.before(heap[r], heap[l]) ? r : l
+            let first = 4 * i + 1
+            if first >= n { break }
+            var child = first
+            var c = first + 1
+            let end = min(first + 4, n)
+            while c < end {
+                if Self.before(heap[c], heap[child]) { child = c }
+                c += 1
+            }
             guard Self.before(heap[child], item) else { break }
             heap[i] = heap[child]
             i = child
