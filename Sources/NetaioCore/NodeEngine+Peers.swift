@@ -73,16 +73,12 @@ extension NodeEngine {
 
     /// Peer-management message for the local peer, or nil (with a drop) if it cannot be built.
     func peerMessage(_ type: MessageType, _ appID: [UInt8]) -> Message? {
+        // Every PEER_DISCOVERED reply carries this pack: make it once per configuration.
+        if let cached = localPeerPack { return Message(type: type, uri: appID, content: cached) }
         guard let local = configuration.localPeer else { return nil }
         do {
-            // Every PEER_DISCOVERED reply carries this pack: make it once per configuration.
-            let content: [UInt8]
-            if let cached = localPeerPack {
-                content = cached
-            } else {
-                content = try configuration.peerPlugin.pack(local)
-                localPeerPack = content
-            }
+            let content = try configuration.peerPlugin.pack(local)
+            localPeerPack = content
             return Message(type: type, uri: appID, content: content)
         } catch {
             drop(.sendFailed("local peer: \(error)"), nil)
