@@ -108,11 +108,16 @@ extension NodeEngine {
     /// False when it is invalid, our own id, or rejected by the peer cap.
     @discardableResult
     func learnPeer(from message: Message, _ ctx: HandlerContext) -> Bool {
+        // Peers re-advertise the same record every few seconds: skip the parse when it is
+        // byte-identical to the one this address's peer was last refreshed from.
+        if peerRecordsArePure, peerBook.refreshIfUnchanged(at: ctx.remote, recordBytes: message.content, lastRx: nowSeconds) {
+            return true
+        }
         guard let peer = parsePeer(message, ctx, requireData: true), let peerID = peer.id else { return false }
         let id = ByteKey(peerID)
         if id == localPeerKey { return false }
         let t = nowSeconds
-        if let addressIsBound = peerBook.refresh(id: id, heardAt: ctx.remote, data: peer.data, lastRx: t) {
+        if let addressIsBound = peerBook.refresh(id: id, heardAt: ctx.remote, data: peer.data, lastRx: t, recordBytes: message.content) {
             if !addressIsBound { bind(ctx.remote, to: id) }
             return true
         }
@@ -121,7 +126,7 @@ extension NodeEngine {
             return false
         }
         let record = Peer(addrs: [ctx.remote], id: peerID, data: peer.data, lastRx: t)
-        peerBook.insert(record, id: id)
+        peerBook.insert(record, id: id, recordBytes: message.content)
         bind(ctx.remote, to: id)
         outbox.append(.event(.peerAdded(record)))
         return true

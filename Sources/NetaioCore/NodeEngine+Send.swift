@@ -50,7 +50,14 @@ extension NodeEngine {
         let outerAuth = options.useAuth && configuration.useAuth && configuration.authPlugin != nil
         if options.cipherPlugin == nil, options.authPlugin == nil, !outerCipher, !outerAuth {
             // No plugin runs: skip building their context (this path carries most frames).
-            do { return .success(try message.encode()) } catch { return .failure(SendFailure(reason: String(describing: error))) }
+            if let memo = lastPlainFrame, memo.message == message { return .success(memo.bytes) }
+            do {
+                let bytes = try message.encode()
+                lastPlainFrame = EncodedFrame(message, bytes)
+                return .success(bytes)
+            } catch {
+                return .failure(SendFailure(reason: String(describing: error)))
+            }
         }
         let context = pluginContext
         let peerPlugin = configuration.peerPlugin

@@ -10,7 +10,12 @@ struct PeerBook {
     private var slotByID = OrderedDictionary<ByteKey, Int>()
     private var slotByAddress = OrderedDictionary<Address, Int>()
     private var records: [Peer] = []
+    /// The peer record bytes each slot was last refreshed from (see `refreshIfUnchanged`).
+    private var recordBytes: [[UInt8]] = []
     private var freeSlots: [Int] = []
+    /// The last address looked up and its slot: a frame's sender is looked up when its
+    /// `lastRx` is refreshed and again when its advertisement is processed.
+    private var recent: (address: Address, slot: Int)?
 
     var count: Int { slotByID.count }
     /// Known peers in first-seen order.
@@ -36,8 +41,15 @@ struct PeerBook {
 
     /// Sets `lastRx` of the peer bound to `address`, if any.
     mutating func touch(at address: Address, lastRx: () -> Int) {
-        guard let slot = slotByAddress[address] else { return }
+        guard let slot = slot(at: address) else { return }
         records[slot].lastRx = lastRx()
+    }
+
+    private mutating func slot(at address: Address) -> Int? {
+        if let recent, recent.address == address { return recent.slot }
+        guard let slot = slotByAddress[address] else { return nil }
+        recent = (address, slot)
+        return slot
     }
 
     /// Changes a known peer in place; false when `id` is unknown.
@@ -51,23 +63,36 @@ struct PeerBook {
     /// The known peer `id` was heard from `address`: its data and `lastRx` are updated and
     /// the address added to its addresses. Returns whether `address` already points at it
     /// (if not, the caller binds it), or nil when `id` is unknown.
-    mutating func refresh(id: ByteKey, heardAt address: Address, data: [UInt8]?, lastRx: Int) -> Bool? {
+    mutating func refresh(id: ByteKey, heardAt address: Address, data: [UInt8]?, lastRx: Int, recordBytes bytes: [UInt8]) -> Bool? {
         guard let slot = slotByID[id] else { return nil }
+        recordBytes[slot] = bytes
         if records[slot].data != data { records[slot].data = data }
         records[slot].lastRx = lastRx
         records[slot].addrs.insert(address)
         return slotByAddress[address] == slot
     }
 
+    /// If `address` belongs to a peer last refreshed from exactly these record bytes, sets
+    /// its `lastRx` and returns true: parsing them again would give the same id and data,
+    /// and the address is already one of the peer's. (Only for a peer plugin whose parsing
+    /// is a pure function of the bytes; the caller decides.)
+    mutating func refreshIfUnchanged(at address: Address, recordBytes bytes: [UInt8], lastRx: Int) -> Bool {
+        guard !bytes.isEmpty, let slot = slot(at: address), recordBytes[slot] == bytes else { return false }
+        records[slot].lastRx = lastRx
+        return true
+    }
+
     /// Records a new peer (after every known one). `id` must be unknown and equal `peer.id`.
-    mutating func insert(_ peer: Peer, id: ByteKey) {
+    mutating func insert(_ peer: Peer, id: ByteKey, recordBytes bytes: [UInt8] = []) {
         let slot: Int
         if let free = freeSlots.popLast() {
             slot = free
             records[slot] = peer
+            recordBytes[slot] = bytes
         } else {
             slot = records.count
             records.append(peer)
+            recordBytes.append(bytes)
         }
         slotByID[id] = slot
     }
@@ -75,11 +100,13 @@ struct PeerBook {
     /// Forgets a peer and every address bound to it; returns its record.
     mutating func remove(id: ByteKey) -> Peer? {
         guard let slot = slotByID.removeValue(forKey: id) else { return nil }
+        recent = nil
         let record = records[slot]
         for address in record.addrs where slotByAddress[address] == slot {
             slotByAddress.removeValue(forKey: address)
         }
         records[slot] = Peer()  // drop the arrays now; the slot is reused later
+        recordBytes[slot] = []
         freeSlots.append(slot)
         return record
     }
@@ -87,12 +114,14 @@ struct PeerBook {
     /// Points `address` at the known peer `id` (replacing any earlier binding of it).
     mutating func bind(_ address: Address, to id: ByteKey) {
         guard let slot = slotByID[id] else { return }
+        recent = nil
         slotByAddress[address] = slot
     }
 
     /// Removes the binding of `address`; returns the id it pointed at.
     mutating func unbind(_ address: Address) -> ByteKey? {
         guard let id = id(at: address) else { return nil }
+        recent = nil
         slotByAddress.removeValue(forKey: address)
         return id
     }

@@ -10,13 +10,14 @@ import NetaioCore
 public final class Simulator {
     public let seed: UInt64
     let virtualTime = VirtualTime()
-    var generator: Xoshiro256StarStar
-    var queue = EventQueue<Scheduled>()
-    public private(set) var nodes: [SimNode] = []
+    // Hot state of the event loop: short accesses only, one thread (see NodeEngine).
+    @exclusivity(unchecked) var generator: Xoshiro256StarStar
+    @exclusivity(unchecked) var queue = EventQueue<Scheduled>()
+    @exclusivity(unchecked) public private(set) var nodes: [SimNode] = []
     /// Bound addresses (UDP sockets, listening TCP servers) → node. Looked up, never iterated.
-    var boundAddresses: [Address: Int] = [:]
+    @exclusivity(unchecked) var boundAddresses: [Address: Int] = [:]
     /// UDP nodes per LAN segment, in index order (multicast recipients).
-    var udpMembers: [Int: [Int]] = [:]
+    @exclusivity(unchecked) var udpMembers: [Int: [Int]] = [:]
 
     /// Faults for every link without an override.
     public var defaults = LinkFaults()
@@ -35,15 +36,15 @@ public final class Simulator {
 
     /// Current peer ids → node, for readable traces (lookup only).
     var peerIDIndex: [[UInt8]: Int] = [:]
-    var hasher = TraceHasher()
-    var packetCounter: UInt64 = 0
+    @exclusivity(unchecked) var hasher = TraceHasher()
+    @exclusivity(unchecked) var packetCounter: UInt64 = 0
     /// Whether records are kept (with their text) for `records`; the hash is always computed.
     public let recordsTrace: Bool
-    public private(set) var records: [TraceRecord] = []
+    @exclusivity(unchecked) public private(set) var records: [TraceRecord] = []
     /// How many records of each kind were traced (indexed by `TraceRecord.Kind.rawValue`).
-    public private(set) var kindCounts = [UInt64](repeating: 0, count: 32)
+    @exclusivity(unchecked) public private(set) var kindCounts = [UInt64](repeating: 0, count: 32)
     /// Events taken from the queue so far.
-    public private(set) var eventsProcessed: UInt64 = 0
+    @exclusivity(unchecked) public private(set) var eventsProcessed: UInt64 = 0
     /// Hears every engine event (after it is traced), e.g. to check invariants at each step.
     public var observer: ((_ node: Int, _ event: Event) -> Void)?
 

@@ -42,10 +42,21 @@ import Testing
         #expect(book.peer(id: idA)?.lastRx == 50)
         #expect(book.silent(for: 10, now: 55) == [idB])
         // b is heard at a1: a1 still points at a until rebound.
-        #expect(book.refresh(id: idB, heardAt: a1, data: [9], lastRx: 60) == false)
+        let record: [UInt8] = [1, 2, 3]
+        #expect(book.refresh(id: idB, heardAt: a1, data: [9], lastRx: 60, recordBytes: record) == false)
+        // a1 still belongs to a: b's unchanged record from a1 must take the full path.
+        let unchangedFromOthersAddress = book.refreshIfUnchanged(at: a1, recordBytes: record, lastRx: 61)
+        #expect(!unchangedFromOthersAddress)
         #expect(book.unbind(a1) == idA)
         book.bind(a1, to: idB)
         #expect(book.isBound(a1, to: idB))
+        let unchangedAfterRebind = book.refreshIfUnchanged(at: a1, recordBytes: record, lastRx: 62)
+        #expect(unchangedAfterRebind)
+        #expect(book.peer(id: idB)?.lastRx == 62)
+        let changedRecord = book.refreshIfUnchanged(at: a1, recordBytes: [1, 2, 4], lastRx: 63)
+        #expect(!changedRecord)
+        let emptyRecord = book.refreshIfUnchanged(at: a1, recordBytes: [], lastRx: 63)
+        #expect(!emptyRecord)
         #expect(book.firstAddresses == [a2])  // one address per peer, in binding order
         let removed = book.remove(id: idB)
         #expect(removed?.addrs.count == 2)
