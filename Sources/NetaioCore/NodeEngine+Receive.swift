@@ -27,7 +27,7 @@ extension NodeEngine {
 
     func process(_ incoming: Message, from origin: Endpoint, remote: Address) {
         var message = incoming
-        if configuration.useAuth, let auth = configuration.authPlugin {
+        if outerAuthActive, let auth = configuration.authPlugin {
             guard auth.check(message, context: pluginContext, peer: peer(at: remote), peerPlugin: configuration.peerPlugin) else {
                 drop(.outerAuthFailed, origin)
                 if failRequest(withUnprotectedError: message, from: origin) { return }
@@ -37,7 +37,7 @@ extension NodeEngine {
                 return
             }
         }
-        if configuration.useCipher, let cipher = configuration.cipherPlugin {
+        if outerCipherActive, let cipher = configuration.cipherPlugin {
             do {
                 message = try cipher.decrypt(message, context: pluginContext, peer: peer(at: remote), peerPlugin: configuration.peerPlugin)
             } catch {
@@ -85,7 +85,7 @@ extension NodeEngine {
 
     func run(_ entry: HandlerEntry, key: HandlerKey?, _ received: Message, from origin: Endpoint, remote: Address) {
         var message = received
-        if let auth = entry.authPlugin {
+        if !entry.isPlain, let auth = entry.authPlugin {
             guard auth.check(message, context: pluginContext, peer: peer(at: remote), peerPlugin: configuration.peerPlugin) else {
                 drop(.innerAuthFailed, origin)
                 // Q6: the handler never runs after a failed check, reply or not.
@@ -95,7 +95,7 @@ extension NodeEngine {
                 return
             }
         }
-        if let cipher = entry.cipherPlugin {
+        if !entry.isPlain, let cipher = entry.cipherPlugin {
             do {
                 message = try cipher.decrypt(message, context: pluginContext, peer: peer(at: remote), peerPlugin: configuration.peerPlugin)
             } catch {
@@ -114,7 +114,7 @@ extension NodeEngine {
         }
         if let reply {
             sendReply(reply, to: origin, incoming: message.type,
-                      options: SendOptions(authPlugin: entry.authPlugin, cipherPlugin: entry.cipherPlugin))
+                      options: entry.isPlain ? .default : SendOptions(authPlugin: entry.authPlugin, cipherPlugin: entry.cipherPlugin))
         }
     }
 

@@ -46,9 +46,9 @@ extension NodeEngine {
 
     /// The frame bytes for a message after all four layers.
     func encapsulate(_ message: Message, peer recipient: @autoclosure () -> Peer?, options: SendOptions) -> Result<[UInt8], SendFailure> {
-        let outerCipher = options.useCipher && configuration.useCipher && configuration.cipherPlugin != nil
-        let outerAuth = options.useAuth && configuration.useAuth && configuration.authPlugin != nil
-        if options.cipherPlugin == nil, options.authPlugin == nil, !outerCipher, !outerAuth {
+        let outerCipher = options.useCipher && outerCipherActive
+        let outerAuth = options.useAuth && outerAuthActive
+        if !options.hasInnerPlugins, !outerCipher, !outerAuth {
             // No plugin runs: skip building their context (this path carries most frames).
             if let memo = lastPlainFrame, memo.message == message { return .success(memo.bytes) }
             do {

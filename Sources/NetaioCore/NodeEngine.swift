@@ -17,6 +17,7 @@ public final class NodeEngine {
             localPeerKey = configuration.localPeer?.id.map(ByteKey.init)
             peerRecordsArePure = configuration.peerPlugin is DefaultPeerPlugin
             lastPlainFrame = nil
+            noteOuterPlugins()
         }
     }
     /// Called when a request times out, before its `requestFailed` event (netaio's
@@ -24,9 +25,18 @@ public final class NodeEngine {
     public var requestTimeoutHandler: ((RequestTimeout, NodeEngine) -> Void)?
 
     struct HandlerEntry {
-        var handler: Handler
-        var authPlugin: (any AuthPlugin)?
-        var cipherPlugin: (any CipherPlugin)?
+        let handler: Handler
+        let authPlugin: (any AuthPlugin)?
+        let cipherPlugin: (any CipherPlugin)?
+        /// No inner plugin: `run` skips the inner layers without testing the optionals.
+        let isPlain: Bool
+
+        init(handler: @escaping Handler, authPlugin: (any AuthPlugin)? = nil, cipherPlugin: (any CipherPlugin)? = nil) {
+            self.handler = handler
+            self.authPlugin = authPlugin
+            self.cipherPlugin = cipherPlugin
+            isPlain = authPlugin == nil && cipherPlugin == nil
+        }
     }
 
     struct Connection {
@@ -90,6 +100,8 @@ public final class NodeEngine {
     /// Whether the peer plugin's unpack and validate depend on the bytes alone (netaio's
     /// default plugin), so an unchanged record need not be parsed again.
     @exclusivity(unchecked) var peerRecordsArePure = false
+    @exclusivity(unchecked) var outerAuthActive = false
+    @exclusivity(unchecked) var outerCipherActive = false
     /// The last message encoded without any plugin, and its bytes: replies such as
     /// PEER_DISCOVERED or a resource answer repeat, and encoding includes a CRC pass.
     @exclusivity(unchecked) var lastPlainFrame: EncodedFrame?
@@ -115,6 +127,13 @@ public final class NodeEngine {
         self.configuration = configuration
         localPeerKey = configuration.localPeer?.id.map(ByteKey.init)
         peerRecordsArePure = configuration.peerPlugin is DefaultPeerPlugin
+        noteOuterPlugins()
+    }
+
+    /// Whether the outer layers run at all, kept as flags: every frame asks.
+    private func noteOuterPlugins() {
+        outerAuthActive = configuration.useAuth && configuration.authPlugin != nil
+        outerCipherActive = configuration.useCipher && configuration.cipherPlugin != nil
     }
 
     /// The actions queued since the last call, oldest first.

@@ -14,6 +14,9 @@ public final class Simulator {
     @exclusivity(unchecked) var generator: Xoshiro256StarStar
     @exclusivity(unchecked) var queue = EventQueue<Scheduled>()
     @exclusivity(unchecked) public private(set) var nodes: [SimNode] = []
+    /// Each node's running engine (nil while down), beside `nodes` so delivering a packet
+    /// touches one object less.
+    @exclusivity(unchecked) var engines: [NodeEngine?] = []
     /// Bound addresses (UDP sockets, listening TCP servers) → node. Looked up, never iterated.
     @exclusivity(unchecked) var boundAddresses: [Address: Int] = [:]
     /// UDP nodes per LAN segment, in index order (multicast recipients).
@@ -61,6 +64,7 @@ public final class Simulator {
     public func addNode(_ spec: SimNodeSpec, skew: Double = 0, drift: Double = 0) -> Int {
         let index = nodes.count
         nodes.append(SimNode(spec: spec, clock: SimNodeClock(virtualTime, skew: skew, drift: drift)))
+        engines.append(nil)
         if spec.role != .tcpClient { boundAddresses[spec.address] = index }
         if spec.role == .udpNode { udpMembers[spec.segment, default: []].append(index) }
         return index
@@ -120,6 +124,7 @@ public final class Simulator {
         spec.configure(&config, inc)
         let engine = NodeEngine(config)
         node.engine = engine
+        engines[index] = engine
         peerIDIndex[spec.peerID(inc)] = index
         node.activeTimers = []
         trace(.start, node: index, detail: "start #\(inc) as \(String(decoding: spec.peerID(inc), as: UTF8.self))")
@@ -146,6 +151,7 @@ public final class Simulator {
     private func bringDown(_ index: Int) {
         let node = nodes[index]
         node.engine = nil
+        engines[index] = nil
         node.activeTimers = []
         resetConnections(of: index, incarnation: node.incarnation)
     }
