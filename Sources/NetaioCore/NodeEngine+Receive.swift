@@ -3,6 +3,10 @@
 /// handler, reply.
 extension NodeEngine {
     func handleFrame(_ bytes: [UInt8], from origin: Endpoint, remote: Address, stream: Bool) {
+        bytes.withUnsafeBytes { handleFrame($0, from: origin, remote: remote, stream: stream) }
+    }
+
+    func handleFrame(_ bytes: UnsafeRawBufferPointer, from origin: Endpoint, remote: Address, stream: Bool) {
         let frame: FrameDecoder.DecodedFrame
         do {
             frame = try FrameDecoder(types: configuration.messageTypes).decodeFrame(bytes)

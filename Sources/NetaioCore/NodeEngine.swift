@@ -142,6 +142,9 @@ public final class NodeEngine {
         return outbox
     }
 
+    /// Whether actions are queued (a driver drains until none are left).
+    public var hasPendingActions: Bool { !outbox.isEmpty }
+
     /// Hands the queued actions to `body`, oldest first, without allocating a new array
     /// per call (the simulator drains after every input). Actions queued by `body` itself
     /// are left for the next drain.
@@ -246,6 +249,22 @@ public final class NodeEngine {
             let frame = buffers[id]!.take(length)
             handleFrame(frame, from: .connection(id), remote: remote, stream: true)
         }
+    }
+
+    /// One whole frame from a connection, already cut from the stream by the driver with
+    /// `FrameDecoder.frameLength` (no copy into the engine's stream buffer). Must not be
+    /// mixed with partial input given to `received(_:on:)` on the same connection.
+    public func received(frame bytes: UnsafeRawBufferPointer, on id: ConnectionID) {
+        guard let remote = connections[id]?.remote else {
+            drop(.unknownEndpoint, .connection(id))
+            return
+        }
+        if bytes.count > configuration.maxFrameLength {
+            drop(.frameTooLarge(bytes.count), .connection(id))
+            close(id)
+            return
+        }
+        handleFrame(bytes, from: .connection(id), remote: remote, stream: true)
     }
 
     /// The driver saw the connection end (EOF, reset, failed connect). Bytes of an
