@@ -29,13 +29,13 @@ public final class ResourceService {
     }
 
     public let limits: Limits
-    private var store: [[UInt8]: [UInt8]] = [:]
+    private var store: [ByteKey: [UInt8]] = [:]  // uris hashed as blocks, not byte by byte
     private var storedBytes = 0
 
     public init(limits: Limits = Limits()) { self.limits = limits }
 
     public var count: Int { store.count }
-    public func content(at uri: [UInt8]) -> [UInt8]? { store[uri] }
+    public func content(at uri: [UInt8]) -> [UInt8]? { store[ByteKey(uri)] }
 
     /// Registers the resource handlers (keyed by type alone, so peer-management handlers
     /// keyed by (type, app id) still win) and a default handler that answers NOT_FOUND
@@ -46,18 +46,18 @@ public final class ResourceService {
         }
         on(.createURI) { [self] m, _ in self.create(m) }
         on(.requestURI) { [self] m, _ in
-            guard let content = self.store[m.uri] else { return .notFound(uri: m.uri) }
+            guard let content = self.store[ByteKey(m.uri)] else { return .notFound(uri: m.uri) }
             return .respondURI(content: content, uri: m.uri)
         }
         on(.updateURI) { [self] m, ctx in
-            guard self.store[m.uri] != nil else { return .notFound(uri: m.uri) }
+            guard self.store[ByteKey(m.uri)] != nil else { return .notFound(uri: m.uri) }
             if let refused = self.put(m.uri, m.content, type: m.type) { return refused }
             ctx.node.notify(m.uri, Message(type: .notifyURI, uri: m.uri, content: m.content),
                             options: SendOptions(authPlugin: authPlugin, cipherPlugin: cipherPlugin))
             return .ok(uri: m.uri)
         }
         on(.deleteURI) { [self] m, _ in
-            guard let old = self.store.removeValue(forKey: m.uri) else { return .notFound(uri: m.uri) }
+            guard let old = self.store.removeValue(forKey: ByteKey(m.uri)) else { return .notFound(uri: m.uri) }
             self.storedBytes -= m.uri.count + old.count
             return .ok(uri: m.uri)
         }
@@ -95,7 +95,8 @@ public final class ResourceService {
 
     /// Stores, or returns the ERROR reply when the limits would be exceeded.
     private func put(_ uri: [UInt8], _ content: [UInt8], type: MessageType) -> Message? {
-        let old = store[uri]
+        let key = ByteKey(uri)
+        let old = store[key]
         let delta = content.count - (old?.count ?? -uri.count)
         if old == nil && store.count >= limits.maxResources {
             return .error("store full: \(limits.maxResources) resources", uri: uri, type: .error)
@@ -103,7 +104,7 @@ public final class ResourceService {
         if storedBytes + delta > limits.maxStoredBytes {
             return .error("store full: \(limits.maxStoredBytes) bytes", uri: uri, type: .error)
         }
-        store[uri] = content
+        store[key] = content
         storedBytes += delta
         return nil
     }

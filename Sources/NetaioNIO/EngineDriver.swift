@@ -8,8 +8,10 @@ final class EngineDriver: @unchecked Sendable {
     let eventLoop: any EventLoop
     let engine: NodeEngine
 
+    // State below is touched only on `eventLoop` (asserted), in short accesses: no
+    // dynamic exclusivity checks.
     /// TCP connections by engine id.
-    private var connections: [ConnectionID: TCPConnectionHandler] = [:]
+    @exclusivity(unchecked) private var connections: [ConnectionID: TCPConnectionHandler] = [:]
     /// TCP client: what to do on `.open` (connect a channel, then call `opened`/`openFailed`).
     var opener: ((ConnectionID, Address) -> Void)?
     /// UDP: the datagram channel.
@@ -24,12 +26,12 @@ final class EngineDriver: @unchecked Sendable {
     /// Events other than request outcomes (drops, peers), for logs and tests.
     var onEvent: ((Event) -> Void)?
 
-    private var timers: [TimerID: Scheduled<Void>] = [:]
-    private var requests: [RequestID: EventLoopPromise<Message>] = [:]
+    @exclusivity(unchecked) private var timers: [TimerID: Scheduled<Void>] = [:]
+    @exclusivity(unchecked) private var requests: [RequestID: EventLoopPromise<Message>] = [:]
     private var connects: [ConnectionID: EventLoopPromise<Void>] = [:]
     /// Streams (subscriptions) to finish when a connection ends or the node stops.
     private var streams: [ConnectionID?: [AsyncStream<Message>.Continuation]] = [:]
-    private var flushing = false
+    @exclusivity(unchecked) private var flushing = false
     private(set) var isShutDown = false
     /// How often each hardening limit was hit, and a hook to log it.
     private(set) var limitCounts: [LimitEvent: Int] = [:]
