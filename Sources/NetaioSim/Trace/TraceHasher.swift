@@ -18,26 +18,33 @@ struct TraceHasher {
 
     mutating func add(_ r: TraceRecord, payload: [UInt8]) {
         records += 1
-        buffer.append(r.kind.rawValue)
-        append(UInt64(bitPattern: r.time.nanoseconds), 8)
-        append(UInt64(UInt32(bitPattern: r.node)), 4)
-        append(UInt64(UInt32(bitPattern: r.other)), 4)
-        append(r.packet, 8)
-        append(UInt64(UInt32(bitPattern: r.size)), 4)
-        buffer.append(r.messageType)
-        append(UInt64(payload.count), 4)
+        // The 38 fixed bytes are laid out in a stack buffer and appended in one go.
+        var fixed: (UInt64, UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0, 0)
+        withUnsafeMutableBytes(of: &fixed) { out in
+            var p = 0
+            func put(_ value: UInt64, _ count: Int) {
+                var v = value
+                for _ in 0..<count {
+                    out[p] = UInt8(truncatingIfNeeded: v)
+                    v >>= 8
+                    p += 1
+                }
+            }
+            put(UInt64(r.kind.rawValue), 1)
+            put(UInt64(bitPattern: r.time.nanoseconds), 8)
+            put(UInt64(UInt32(bitPattern: r.node)), 4)
+            put(UInt64(UInt32(bitPattern: r.other)), 4)
+            put(r.packet, 8)
+            put(UInt64(UInt32(bitPattern: r.size)), 4)
+            put(UInt64(r.messageType), 1)
+            put(UInt64(payload.count), 4)
+        }
+        withUnsafeBytes(of: fixed) { buffer.append(contentsOf: $0.prefix(Self.fixedSize)) }
         buffer.append(contentsOf: payload)
         if buffer.count >= 1 << 16 { flush() }
     }
 
-    @inline(__always)
-    private mutating func append(_ value: UInt64, _ bytes: Int) {
-        var v = value
-        for _ in 0..<bytes {
-            buffer.append(UInt8(truncatingIfNeeded: v))
-            v >>= 8
-        }
-    }
+    private static let fixedSize = 1 + 8 + 4 + 4 + 8 + 4 + 1 + 4
 
     private mutating func flush() {
         buffer.withUnsafeBytes { sha.update(bufferPointer: $0) }
