@@ -79,6 +79,36 @@ import NetaioTestSupport
         #expect(out.stdout.contains("PASS  real transport: every fault honoured"))
     }
 
+    /// `retry_on: [timeout, error]` on real sockets: the shim flips a byte of every
+    /// datagram from client to server until 3 s, the server answers each damaged CREATE
+    /// ERROR "invalid message", and the request is sent again until one gets through
+    /// (the simulator side: NetaioSimTests/RequestRetryTests).
+    @Test func corruptedRequestsAreRetriedWhenRetryOnNamesError() throws {
+        let content = String(repeating: "x", count: 200)
+        let file = try temporary("retry-on-error-real.yaml", """
+            name: retry after corruption
+            duration: 20s
+            network:
+              latency: 100ms
+              links:
+                - {from: client, to: server, corrupt: 100%}
+            nodes:
+              - {name: server, role: udp}
+              - {name: client, role: udp}
+            timeline:
+              - at: 1s
+                request: {name: put, from: client, to: server, uri: doc, type: create, content: \(content), timeout: 1s, retries: 30, retry_on: [timeout, error]}
+              - at: 3s
+                link: {from: client, to: server, corrupt: 0}
+            expect:
+              - request_succeeds: {request: put, within: 5s}
+            """)
+        let out = try BuiltProducts.run("netaio", ["scenario", "run", file, "--transport", "real", "--time-scale", "4"])
+        #expect(out.status == 0, "\(out.stdout)\n\(out.stderr)")
+        #expect(out.stdout.contains("request put got ERROR; retry 1"), "\(out.stdout)")
+        #expect(out.stdout.contains("shim_corrupted"))
+    }
+
     @Test func bigScenarioIsRefusedWithTheLimit() throws {
         let out = try real("12-discovery-1000-nodes.yaml")
         #expect(out.status == 64)
