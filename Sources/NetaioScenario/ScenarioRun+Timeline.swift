@@ -45,7 +45,7 @@ extension ScenarioRun {
             nodes.forEach { sim.setClock($0, skew: skew, drift: drift) }
             text = "clock \(names(nodes)): skew \(skew.map { "\($0)s" } ?? "unchanged"), drift \(drift.map { "\($0)" } ?? "unchanged")"
         case .request(let r):
-            requests.append(TrackedRequest(step: r))
+            requests.append(RequestRecord(step: r))
             sendRequest(requests.count - 1)
             text = "request \(r.name): \(scenario.nodes[r.from].name) -> \(scenario.nodes[r.to].name) \(r.kind.rawValue) \(quoted(r.uri))"
         case .publish(let from, let to, let uri, let content):

@@ -190,7 +190,7 @@ extension RealScenarioRun {
             }
         case .peerRemoved(let peer, let reason):
             count("peer_removed")
-            if let id = peer.id { removals.append((node, id, reason)) }
+            if let id = peer.id { removals.append(PeerRemoval(node: node, id: id, reason: reason)) }
         case .dropped:
             count("dropped")
         case .requestCompleted, .requestFailed:

@@ -44,7 +44,7 @@ extension RealScenarioRun {
             await onLoop { self.log("NOT HONOURED: clock change of \(self.names(nodes)) (real nodes share the wall clock)") }
         case .request(let r):
             let index = await onLoop { () -> Int in
-                self.requests.append(RealRequest(step: r))
+                self.requests.append(RequestRecord(step: r))
                 self.log("request \(r.name): \(self.scenario.nodes[r.from].name) -> \(self.scenario.nodes[r.to].name) \(r.kind.rawValue) \(quoted(r.uri))")
                 return self.requests.count - 1
             }

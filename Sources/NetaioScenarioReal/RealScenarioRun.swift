@@ -47,8 +47,8 @@ final class RealScenarioRun: @unchecked Sendable {
     var stores: [[String: [UInt8]]]
     var contentHistory: [Int: [String: Set<[UInt8]>]] = [:]
     var received: [[String: Int]]
-    var removals: [(node: Int, id: [UInt8], reason: PeerRemovalReason)] = []
-    var requests: [RealRequest] = []
+    var removals: [PeerRemoval] = []
+    var requests: [RequestRecord] = []
 
     var summary: [String] = []
     var verdicts: [Verdict] = []
@@ -162,24 +162,10 @@ final class RealScenarioRun: @unchecked Sendable {
     func count(_ kind: String) { counts[kind, default: 0] += 1 }
 }
 
-struct RealRequest {
-    var step: RequestStep
-    var firstSent: Double?
-    var attempts = 0
-    var succeededAt: Double?
-    var failedAt: Double?
-    var failure: String?
-    var content: [UInt8]?
-}
-
 /// "12.345s", like the simulator's timestamps.
 func stamp(_ seconds: Double) -> String { fmtSeconds(seconds) + "s" }
 
-func fmtSeconds(_ seconds: Double) -> String {
-    let ms = Int((seconds * 1000).rounded())
-    let frac = String(abs(ms) % 1000)
-    return "\(ms / 1000).\(String(repeating: "0", count: 3 - frac.count))\(frac)"
-}
+func fmtSeconds(_ seconds: Double) -> String { formatSeconds(seconds) }
 
 func fmtScale(_ s: Double) -> String { s == s.rounded() ? String(Int(s)) : String(s) }
 
