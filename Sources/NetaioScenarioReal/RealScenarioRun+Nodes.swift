@@ -62,6 +62,8 @@ extension RealScenarioRun {
                 }
                 try await udp.emulateMulticast { [unowned self] in self.multicastTargets(excluding: node) }
                 try await udp.setInboundShim { [unowned self] bytes, source in self.shim(to: node, bytes, from: source) }
+                await onLoop { self.lag.forget(node, nodes: self.scenario.nodes.count) }
+                try await udp.setOutboundObserver { [unowned self] bytes, to in self.noteSent(bytes, from: node, to: to) }
                 (process, address) = (.udp(udp), udp.localAddress)
             case .tcpServer:
                 let server: NetaioTCPServer

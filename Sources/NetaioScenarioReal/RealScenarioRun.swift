@@ -67,6 +67,8 @@ final class RealScenarioRun: @unchecked Sendable {
     var networkDefaults: LinkFaults
     var links: [LinkSpec]
     var partitions: [(name: String, a: [Int], b: [Int], oneWay: Bool)] = []
+    /// How long datagrams wait unread (RealScenarioRun+Lag.swift).
+    var lag = DatagramLag()
 
     init(_ scenario: Scenario, seed: UInt64, timeScale: Double, loop: any EventLoop) {
         self.scenario = scenario
@@ -127,6 +129,8 @@ final class RealScenarioRun: @unchecked Sendable {
         origin = Date().timeIntervalSince1970
         for step in ordered {
             await sleep(until: step.at)
+            let began = now
+            await onLoop { self.lag.stepBegan(planned: step.at, at: began) }
             await step.run()
         }
         await sleep(until: end)
@@ -137,6 +141,7 @@ final class RealScenarioRun: @unchecked Sendable {
         return await onLoop {
             self.addInvariantVerdicts()
             self.addFaultVerdict()
+            self.addLagVerdict()
             self.log("end: \(up)/\(self.scenario.nodes.count) nodes up")
             return RunResult(
                 scenario: self.scenario.name, seed: self.seed, traceHash: "none (real transport: not deterministic)",
