@@ -18,7 +18,27 @@ import NetaioTestSupport
         #expect(out.stdout.contains("real transport: loopback sockets"))
         #expect(out.stdout.contains("not deterministic"))
         #expect(out.stdout.contains("PASS  real transport: every fault honoured"))
+        if !fixture.hasPrefix("06") {  // 06 has TCP nodes only: no datagrams to time
+            #expect(out.stdout.contains("PASS  real transport: kept up with the time scale"))
+        }
         #expect(!out.stdout.contains("FAIL  "))
+    }
+
+    /// Twelve nodes advertising to each other every 0.1 virtual seconds at ×20 need far
+    /// more than the one shared event-loop thread can do (debug build): starts and
+    /// datagrams run seconds of virtual time late, and the run says so instead of
+    /// passing quietly.
+    @Test func aLoopThatFallsBehindFailsItsVerdict() throws {
+        let file = try temporary("overload-real.yaml", """
+            name: overloaded loop
+            duration: 2s
+            nodes:
+              - {name: n, role: udp, count: 12, peers: {advertise_every: 0.1s}}
+            """)
+        let out = try BuiltProducts.run("netaio", ["scenario", "run", file, "--transport", "real", "--time-scale", "20"])
+        #expect(out.status == 1, "\(out.stdout)\n\(out.stderr)")
+        #expect(out.stdout.contains("FAIL  real transport: kept up with the time scale"), "\(out.stdout)")
+        #expect(out.stdout.contains("NOT KEPT UP: the shared event loop fell behind"))
     }
 
     @Test func requestVerdictComesFromARealReply() throws {
