@@ -22,6 +22,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.80.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "5.0.0"),
+        .package(url: "https://github.com/apple/swift-collections", from: "1.1.0"),
     ],
     targets: [
         .systemLibrary(
@@ -37,7 +38,9 @@ let package = Package(
                 "NetaioWire", "CSodium",
                 .product(name: "Crypto", package: "swift-crypto"),
             ]),
-        .target(name: "NetaioCore", dependencies: ["NetaioWire", "NetaioPlugins"]),
+        .target(
+            name: "NetaioCore",
+            dependencies: ["NetaioWire", "NetaioPlugins", .product(name: "OrderedCollections", package: "swift-collections")]),
         // Real sockets: SwiftNIO channel handlers driving NodeEngine, and the async API.
         .target(
             name: "NetaioNIO",

@@ -9,16 +9,24 @@ public typealias AuthErrorHandler = (_ message: Message, _ plugin: any AuthPlugi
 /// Per-send choices: inner plugins and the outer switches (netaio's `auth_plugin=`,
 /// `cipher_plugin=`, `use_auth=`, `use_cipher=`).
 public struct SendOptions {
-    public var authPlugin: (any AuthPlugin)?
-    public var cipherPlugin: (any CipherPlugin)?
+    public var authPlugin: (any AuthPlugin)? {
+        didSet { hasInnerPlugins = authPlugin != nil || cipherPlugin != nil }
+    }
+    public var cipherPlugin: (any CipherPlugin)? {
+        didSet { hasInnerPlugins = authPlugin != nil || cipherPlugin != nil }
+    }
     public var useAuth: Bool
     public var useCipher: Bool
+    /// Whether an inner plugin is set (asked for every frame sent; testing an optional
+    /// existential goes through a value-witness call).
+    public private(set) var hasInnerPlugins: Bool
 
     public init(authPlugin: (any AuthPlugin)? = nil, cipherPlugin: (any CipherPlugin)? = nil, useAuth: Bool = true, useCipher: Bool = true) {
         self.authPlugin = authPlugin
         self.cipherPlugin = cipherPlugin
         self.useAuth = useAuth
         self.useCipher = useCipher
+        hasInnerPlugins = authPlugin != nil || cipherPlugin != nil
     }
 
     public static var `default`: SendOptions { SendOptions() }

@@ -20,8 +20,7 @@ extension NodeEngine {
             authPlugin: authPlugin, cipherPlugin: cipherPlugin)
         peerManagement[appID] = app
         on(HandlerKey(.advertisePeer, uri: appID), authPlugin: authPlugin, cipherPlugin: cipherPlugin) { [unowned self] m, ctx in
-            guard let peer = self.learnPeer(from: m, ctx) else { return nil }
-            _ = peer
+            guard self.learnPeer(from: m, ctx) else { return nil }
             return self.peerMessage(.peerDiscovered, appID)
         }
         on(HandlerKey(.peerDiscovered, uri: appID), authPlugin: authPlugin, cipherPlugin: cipherPlugin) { [unowned self] m, ctx in
@@ -64,19 +63,23 @@ extension NodeEngine {
     /// Stops every peer management (with DISCONNECT), closes every connection and
     /// fails every pending request with `.cancelled`.
     public func stop() {
-        for appID in peerManagement.keys { stopPeerManagement(appID: appID) }
+        for appID in peerManagement.keys { stopPeerManagement(appID: appID.bytes) }
         for id in connections.keys { close(id) }
         for id in requests.keys { finish(id, .failure(.cancelled)) }
     }
 
     /// Forgets a peer and its addresses' subscriptions.
-    public func removePeer(id: [UInt8]) { removePeer(id, reason: .removed) }
+    public func removePeer(id: [UInt8]) { removePeer(ByteKey(id), reason: .removed) }
 
     /// Peer-management message for the local peer, or nil (with a drop) if it cannot be built.
     func peerMessage(_ type: MessageType, _ appID: [UInt8]) -> Message? {
+        // Every PEER_DISCOVERED reply carries this pack: make it once per configuration.
+        if let cached = localPeerPack { return Message(type: type, uri: appID, content: cached) }
         guard let local = configuration.localPeer else { return nil }
         do {
-            return Message(type: type, uri: appID, content: try configuration.peerPlugin.pack(local))
+            let content = try configuration.peerPlugin.pack(local)
+            localPeerPack = content
+            return Message(type: type, uri: appID, content: content)
         } catch {
             drop(.sendFailed("local peer: \(error)"), nil)
             return nil
@@ -98,34 +101,35 @@ extension NodeEngine {
 
     /// Peers whose `lastRx` is more than `timeout` whole seconds ago are removed.
     public func removeTimedOutPeers(olderThan timeout: Int) {
-        let t = nowSeconds
-        for id in peerTable.keys where t - (peerTable[id]?.lastRx ?? t) > timeout {
-            removePeer(id, reason: .timedOut)
-        }
+        for id in peerBook.silent(for: timeout, now: nowSeconds) { removePeer(id, reason: .timedOut) }
     }
 
     /// Parses, validates and records the sender of ADVERTISE_PEER / PEER_DISCOVERED.
-    /// Nil when it is invalid, our own id, or rejected by the peer cap.
-    func learnPeer(from message: Message, _ ctx: HandlerContext) -> Peer? {
-        guard let peer = parsePeer(message, ctx, requireData: true), let id = peer.id else { return nil }
-        if id == configuration.localPeer?.id { return nil }
-        if var known = peerTable[id] {
-            known.data = peer.data
-            known.lastRx = nowSeconds
-            known.addrs.insert(ctx.remote)
-            peerTable[id] = known
-            bind(ctx.remote, to: id)
-            return known
+    /// False when it is invalid, our own id, or rejected by the peer cap.
+    @discardableResult
+    func learnPeer(from message: Message, _ ctx: HandlerContext) -> Bool {
+        // Peers re-advertise the same record every few seconds: skip the parse when it is
+        // byte-identical to the one this address's peer was last refreshed from.
+        if peerRecordsArePure, peerBook.refreshIfUnchanged(at: ctx.remote, recordBytes: message.content, lastRx: nowSeconds) {
+            return true
         }
-        guard peerTable.count < configuration.maxPeers else {
+        guard let peer = parsePeer(message, ctx, requireData: true), let peerID = peer.id else { return false }
+        let id = ByteKey(peerID)
+        if id == localPeerKey { return false }
+        let t = nowSeconds
+        if let addressIsBound = peerBook.refresh(id: id, heardAt: ctx.remote, data: peer.data, lastRx: t, recordBytes: message.content) {
+            if !addressIsBound { bind(ctx.remote, to: id) }
+            return true
+        }
+        guard peerBook.count < configuration.maxPeers else {
             drop(.peerTableFull, ctx.origin)
-            return nil
+            return false
         }
-        let record = Peer(addrs: [ctx.remote], id: id, data: peer.data, lastRx: nowSeconds)
-        peerTable[id] = record
+        let record = Peer(addrs: [ctx.remote], id: peerID, data: peer.data, lastRx: t)
+        peerBook.insert(record, id: id, recordBytes: message.content)
         bind(ctx.remote, to: id)
         outbox.append(.event(.peerAdded(record)))
-        return record
+        return true
     }
 
     func parsePeer(_ message: Message, _ ctx: HandlerContext, requireData: Bool) -> Peer? {
@@ -148,7 +152,9 @@ extension NodeEngine {
     }
 
     func peerLeft(_ message: Message, _ ctx: HandlerContext) {
-        guard let id = parsePeer(message, ctx, requireData: false)?.id, let known = peerTable[id] else { return }
+        guard let peerID = parsePeer(message, ctx, requireData: false)?.id else { return }
+        let id = ByteKey(peerID)
+        guard let known = peerBook.peer(id: id) else { return }
         if configuration.disconnectRequiresPeerAddress && !known.addrs.contains(ctx.remote) {
             drop(.disconnectNotFromPeer, ctx.origin)
             return
@@ -158,28 +164,26 @@ extension NodeEngine {
 
     /// Points `address` at peer `id`; a previous owner loses the address (and goes when
     /// it has none left).
-    func bind(_ address: Address, to id: [UInt8]) {
-        if let old = peerAddrs[address], old != id { unbindAddress(address, reason: .addressTaken) }
-        peerAddrs[address] = id
+    func bind(_ address: Address, to id: ByteKey) {
+        if peerBook.isBound(address), !peerBook.isBound(address, to: id) { unbindAddress(address, reason: .addressTaken) }
+        peerBook.bind(address, to: id)
     }
 
     /// Takes `address` away from the peer bound to it; a peer left without addresses is removed.
     func unbindAddress(_ address: Address, reason: PeerRemovalReason) {
-        guard let id = peerAddrs.removeValue(forKey: address), var p = peerTable[id] else { return }
-        p.addrs.remove(address)
-        if p.addrs.isEmpty {
-            peerTable[id] = p
-            removePeer(id, reason: reason)
-        } else {
-            peerTable[id] = p
+        guard let id = peerBook.unbind(address) else { return }
+        var emptied = false
+        peerBook.modify(id: id) {
+            $0.addrs.remove(address)
+            emptied = $0.addrs.isEmpty
         }
+        if emptied { removePeer(id, reason: reason) }
     }
 
     /// Q10: every address of the peer is unmapped and unsubscribed.
-    func removePeer(_ id: [UInt8], reason: PeerRemovalReason) {
-        guard let p = peerTable.removeValue(forKey: id) else { return }
+    func removePeer(_ id: ByteKey, reason: PeerRemovalReason) {
+        guard let p = peerBook.remove(id: id) else { return }
         for a in p.addrs {
-            if peerAddrs[a] == id { peerAddrs.removeValue(forKey: a) }
             for e in endpoints(at: a) { removeSubscriptions(of: e) }
         }
         outbox.append(.event(.peerRemoved(p, reason: reason)))

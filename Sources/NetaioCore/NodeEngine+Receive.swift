@@ -3,6 +3,10 @@
 /// handler, reply.
 extension NodeEngine {
     func handleFrame(_ bytes: [UInt8], from origin: Endpoint, remote: Address, stream: Bool) {
+        bytes.withUnsafeBytes { handleFrame($0, from: origin, remote: remote, stream: stream) }
+    }
+
+    func handleFrame(_ bytes: UnsafeRawBufferPointer, from origin: Endpoint, remote: Address, stream: Bool) {
         let frame: FrameDecoder.DecodedFrame
         do {
             frame = try FrameDecoder(types: configuration.messageTypes).decodeFrame(bytes)
@@ -11,14 +15,14 @@ extension NodeEngine {
             // Q20: on TCP the header delimited the frame, so the stream is still in sync:
             // answer and keep serving. UDP stays silent for garbage (no reflection).
             if stream && configuration.repliesToInvalidMessages {
-                sendReply(.error("invalid message"), to: origin, incoming: bytes.first.map { MessageType($0) }, options: .default, refreshesPeer: false)
+                sendReply(.error("invalid message"), to: origin, incoming: bytes.first.map { MessageType($0) }, options: .default)
             }
             return
         }
         guard frame.checksumMatches else {
             drop(.checksumMismatch, origin)
             if configuration.repliesToInvalidMessages {
-                sendReply(.error("invalid message"), to: origin, incoming: frame.message.type, options: .default, refreshesPeer: false)
+                sendReply(.error("invalid message"), to: origin, incoming: frame.message.type, options: .default)
             }
             return
         }
@@ -26,22 +30,20 @@ extension NodeEngine {
     }
 
     func process(_ incoming: Message, from origin: Endpoint, remote: Address) {
-        let context = pluginContext
-        let peerPlugin = configuration.peerPlugin
         var message = incoming
-        if configuration.useAuth, let auth = configuration.authPlugin {
-            guard auth.check(message, context: context, peer: peer(at: remote), peerPlugin: peerPlugin) else {
+        if outerAuthActive, let auth = configuration.authPlugin {
+            guard auth.check(message, context: pluginContext, peer: peer(at: remote), peerPlugin: configuration.peerPlugin) else {
                 drop(.outerAuthFailed, origin)
                 if failRequest(withUnprotectedError: message, from: origin) { return }
                 if let reply = configuration.authErrorHandler(message, auth, configuration.messageTypes) {
-                    sendReply(reply, to: origin, incoming: message.type, options: .plain, refreshesPeer: false)
+                    sendReply(reply, to: origin, incoming: message.type, options: .plain)
                 }
                 return
             }
         }
-        if configuration.useCipher, let cipher = configuration.cipherPlugin {
+        if outerCipherActive, let cipher = configuration.cipherPlugin {
             do {
-                message = try cipher.decrypt(message, context: context, peer: peer(at: remote), peerPlugin: peerPlugin)
+                message = try cipher.decrypt(message, context: pluginContext, peer: peer(at: remote), peerPlugin: configuration.peerPlugin)
             } catch {
                 drop(.decryptFailed(error), origin)
                 _ = failRequest(withUnprotectedError: message, from: origin)
@@ -50,22 +52,45 @@ extension NodeEngine {
         }
         touchPeer(at: remote)
         if completeRequest(with: message, from: origin) { return }
-        for key in HandlerKey.lookupOrder(for: message, host: remote) {
-            if let entry = (ephemeralHandlers.isEmpty ? nil : ephemeralHandlers.removeValue(forKey: key)) ?? handlers[key] {
-                run(entry, key: key, message, from: origin, remote: remote)
-                return
-            }
+        if let (entry, key) = takeHandler(for: message, host: remote) {
+            run(entry, key: key, message, from: origin, remote: remote)
+            return
         }
         if let fallback = configuration.defaultHandler {
             run(HandlerEntry(handler: fallback), key: nil, message, from: origin, remote: remote)
         }
     }
 
+    /// The handler for a message, most specific key first (`HandlerKey.lookupOrder`); an
+    /// ephemeral handler wins over a permanent one with the same key and is consumed.
+    /// The (type, uri, host) form is only tried when some handler uses it: it is rare, and
+    /// this lookup runs for every frame.
+    func takeHandler(for message: Message, host: Address) -> (HandlerEntry, HandlerKey)? {
+        let uri = ByteKey(message.uri)
+        if hostKeyedHandlers > 0, let entry = handler(for: HandlerTableKey(message.type, uri: uri, host: host)) {
+            return (entry, HandlerKey(message.type, uri: message.uri, host: host))
+        }
+        if let entry = handler(for: HandlerTableKey(message.type, uri: uri, host: nil)) {
+            return (entry, HandlerKey(message.type, uri: message.uri))
+        }
+        if let entry = handler(for: HandlerTableKey(message.type, uri: nil, host: nil)) {
+            return (entry, HandlerKey(message.type))
+        }
+        return nil
+    }
+
+    private func handler(for key: HandlerTableKey) -> HandlerEntry? {
+        if !ephemeralHandlers.isEmpty, let entry = ephemeralHandlers.removeValue(forKey: key) {
+            if key.host != nil { hostKeyedHandlers -= 1 }
+            return entry
+        }
+        return handlers[key]
+    }
+
     func run(_ entry: HandlerEntry, key: HandlerKey?, _ received: Message, from origin: Endpoint, remote: Address) {
-        let context = pluginContext
         var message = received
-        if let auth = entry.authPlugin {
-            guard auth.check(message, context: context, peer: peer(at: remote), peerPlugin: configuration.peerPlugin) else {
+        if !entry.isPlain, let auth = entry.authPlugin {
+            guard auth.check(message, context: pluginContext, peer: peer(at: remote), peerPlugin: configuration.peerPlugin) else {
                 drop(.innerAuthFailed, origin)
                 // Q6: the handler never runs after a failed check, reply or not.
                 if let reply = configuration.authErrorHandler(message, auth, configuration.messageTypes) {
@@ -74,9 +99,9 @@ extension NodeEngine {
                 return
             }
         }
-        if let cipher = entry.cipherPlugin {
+        if !entry.isPlain, let cipher = entry.cipherPlugin {
             do {
-                message = try cipher.decrypt(message, context: context, peer: peer(at: remote), peerPlugin: configuration.peerPlugin)
+                message = try cipher.decrypt(message, context: pluginContext, peer: peer(at: remote), peerPlugin: configuration.peerPlugin)
             } catch {
                 drop(.decryptFailed(error), origin)
                 return
@@ -93,31 +118,28 @@ extension NodeEngine {
         }
         if let reply {
             sendReply(reply, to: origin, incoming: message.type,
-                      options: SendOptions(authPlugin: entry.authPlugin, cipherPlugin: entry.cipherPlugin))
+                      options: entry.isPlain ? .default : SendOptions(authPlugin: entry.authPlugin, cipherPlugin: entry.cipherPlugin))
         }
     }
 
     /// Sends a reply unless this role does not reply or it would answer an error-type
-    /// message with an error-type message (Q1 storm guard). `refreshesPeer` is false for
-    /// answers to frames that failed the outer layers (bad checksum, outer auth): like
-    /// netaio, those never refresh the sender's `lastRx`, so a peer whose traffic stops
-    /// authenticating (wrong secret, stale HMAC timestamps) still times out.
-    func sendReply(_ reply: Message, to origin: Endpoint, incoming: MessageType?, options: SendOptions, refreshesPeer: Bool = true) {
+    /// message with an error-type message (Q1 storm guard). netaio refreshes the peer's
+    /// `last_rx` when it replies; here `process` already did when the frame passed the
+    /// outer layers (Q32), at the same instant. Answers to frames that failed the outer
+    /// layers (bad checksum, outer auth) refresh nothing, like netaio, so a peer whose
+    /// traffic stops authenticating (wrong secret, stale HMAC timestamps) still times out.
+    func sendReply(_ reply: Message, to origin: Endpoint, incoming: MessageType?, options: SendOptions) {
         guard configuration.sendsReplies, connections[originConnection: origin] else { return }
         if let incoming, isSilent(incoming), isSilent(reply.type) {
             drop(.errorReplySuppressed(reply.type), origin)
             return
         }
-        if send(reply, to: origin, options: options), refreshesPeer, let remote = remoteAddress(of: origin) {
-            touchPeer(at: remote)  // netaio refreshes last_rx when replying to a peer
-        }
+        send(reply, to: origin, options: options)
     }
 
     /// Refreshes `lastRx` of the peer at `remote`, if any.
     func touchPeer(at remote: Address) {
-        guard let id = peerAddrs[remote] else { return }
-        let t = nowSeconds
-        peerTable.modify(id) { $0.lastRx = t }
+        peerBook.touch(at: remote) { nowSeconds }
     }
 }
 

@@ -25,7 +25,7 @@ extension NodeEngine {
             drop(.unknownEndpoint, endpoint)
             return "unknown endpoint \(endpoint)"
         }
-        switch encapsulate(message, peer: peer(at: remote), options: options) {
+        switch encapsulate(message, peer: self.peer(at: remote), options: options) {
         case .success(let bytes):
             emit(bytes, to: endpoint)
             return nil
@@ -45,9 +45,23 @@ extension NodeEngine {
     }
 
     /// The frame bytes for a message after all four layers.
-    func encapsulate(_ message: Message, peer: Peer?, options: SendOptions) -> Result<[UInt8], SendFailure> {
+    func encapsulate(_ message: Message, peer recipient: @autoclosure () -> Peer?, options: SendOptions) -> Result<[UInt8], SendFailure> {
+        let outerCipher = options.useCipher && outerCipherActive
+        let outerAuth = options.useAuth && outerAuthActive
+        if !options.hasInnerPlugins, !outerCipher, !outerAuth {
+            // No plugin runs: skip building their context (this path carries most frames).
+            if let memo = lastPlainFrame, memo.message == message { return .success(memo.bytes) }
+            do {
+                let bytes = try message.encode()
+                lastPlainFrame = EncodedFrame(message, bytes)
+                return .success(bytes)
+            } catch {
+                return .failure(SendFailure(reason: String(describing: error)))
+            }
+        }
         let context = pluginContext
         let peerPlugin = configuration.peerPlugin
+        let peer = recipient()
         var m = message
         do {
             if let cipher = options.cipherPlugin { m = try cipher.encrypt(m, context: context, peer: peer, peerPlugin: peerPlugin) }
@@ -94,13 +108,7 @@ extension NodeEngine {
 
     var broadcastEndpoints: [Endpoint] {
         if role != .udpNode { return connections.keys.map { .connection($0) } }
-        var seen = Set<[UInt8]>()
-        var out: [Endpoint] = []
-        for addr in peerAddrs.keys {
-            let id = peerAddrs[addr]!
-            if seen.insert(id).inserted { out.append(.address(addr)) }
-        }
-        return out
+        return peerBook.firstAddresses.map { .address($0) }
     }
 
     /// UDP: one datagram to the multicast group (prepared without a peer).
@@ -132,7 +140,7 @@ extension NodeEngine {
     }
 
     func removeSubscriptions(of endpoint: Endpoint) {
-        for topic in subscriptions.keys { unsubscribe(topic, endpoint) }
+        for topic in subscriptions.keys { unsubscribe(topic.bytes, endpoint) }
     }
 }
 

@@ -7,15 +7,36 @@
 /// wall clock or system randomness of its own: time and randomness come from the
 /// configuration's `clock` and `random`. Call it from one thread at a time.
 public final class NodeEngine {
-    public var configuration: NodeConfiguration
+    // The engine's state is touched a dozen times per frame, always in short accesses that
+    // never span a call into user code (handlers run between them), from one thread at a
+    // time. Dynamic exclusivity checks on these properties cost ~8% of a simulated run
+    // (a thread-local access set per touch), so they are off for them.
+    @exclusivity(unchecked) public var configuration: NodeConfiguration {
+        didSet {
+            localPeerPack = nil
+            localPeerKey = configuration.localPeer?.id.map(ByteKey.init)
+            peerRecordsArePure = configuration.peerPlugin is DefaultPeerPlugin
+            lastPlainFrame = nil
+            noteOuterPlugins()
+        }
+    }
     /// Called when a request times out, before its `requestFailed` event (netaio's
     /// timeout error handler; may e.g. `connect` again).
     public var requestTimeoutHandler: ((RequestTimeout, NodeEngine) -> Void)?
 
     struct HandlerEntry {
-        var handler: Handler
-        var authPlugin: (any AuthPlugin)?
-        var cipherPlugin: (any CipherPlugin)?
+        let handler: Handler
+        let authPlugin: (any AuthPlugin)?
+        let cipherPlugin: (any CipherPlugin)?
+        /// No inner plugin: `run` skips the inner layers without testing the optionals.
+        let isPlain: Bool
+
+        init(handler: @escaping Handler, authPlugin: (any AuthPlugin)? = nil, cipherPlugin: (any CipherPlugin)? = nil) {
+            self.handler = handler
+            self.authPlugin = authPlugin
+            self.cipherPlugin = cipherPlugin
+            isPlain = authPlugin == nil && cipherPlugin == nil
+        }
     }
 
     struct Connection {
@@ -64,22 +85,55 @@ public final class NodeEngine {
         case advertise([UInt8])
     }
 
-    var outbox: [Action] = []
-    private var counter: UInt64 = 0
+    @exclusivity(unchecked) var outbox: [Action] = []
+    @exclusivity(unchecked) private var spareOutbox: [Action] = []
+    @exclusivity(unchecked) private var counter: UInt64 = 0
 
-    var handlers: [HandlerKey: HandlerEntry] = [:]
-    var ephemeralHandlers: [HandlerKey: HandlerEntry] = [:]
-    var connections = OrderedMap<ConnectionID, Connection>()
-    var buffers: [ConnectionID: StreamBuffer] = [:]
-    var peerTable = OrderedMap<[UInt8], Peer>()
-    var peerAddrs = OrderedMap<Address, [UInt8]>()
-    var subscriptions = OrderedMap<[UInt8], [Endpoint]>()
-    var requests = OrderedMap<RequestID, PendingRequest>()
-    var timers: [TimerID: TimerPurpose] = [:]
-    var peerManagement = OrderedMap<[UInt8], PeerManagement>()
+    @exclusivity(unchecked) var handlers: [HandlerTableKey: HandlerEntry] = [:]
+    @exclusivity(unchecked) var ephemeralHandlers: [HandlerTableKey: HandlerEntry] = [:]
+    /// How many keys of both tables have the (type, uri, host) form.
+    @exclusivity(unchecked) var hostKeyedHandlers = 0
+    /// The peer plugin's pack of the local peer, made once per configuration.
+    @exclusivity(unchecked) var localPeerPack: [UInt8]?
+    /// The local peer id as a key (compared with every advertised id).
+    @exclusivity(unchecked) var localPeerKey: ByteKey?
+    /// Whether the peer plugin's unpack and validate depend on the bytes alone (netaio's
+    /// default plugin), so an unchanged record need not be parsed again.
+    @exclusivity(unchecked) var peerRecordsArePure = false
+    @exclusivity(unchecked) var outerAuthActive = false
+    @exclusivity(unchecked) var outerCipherActive = false
+    /// The last message encoded without any plugin, and its bytes: replies such as
+    /// PEER_DISCOVERED or a resource answer repeat, and encoding includes a CRC pass.
+    @exclusivity(unchecked) var lastPlainFrame: EncodedFrame?
+
+    /// A message and its encoding, held by reference so checking the memo copies nothing.
+    final class EncodedFrame {
+        let message: Message
+        let bytes: [UInt8]
+        init(_ message: Message, _ bytes: [UInt8]) {
+            self.message = message
+            self.bytes = bytes
+        }
+    }
+    @exclusivity(unchecked) var connections = OrderedMap<ConnectionID, Connection>()
+    @exclusivity(unchecked) var buffers: [ConnectionID: StreamBuffer] = [:]
+    @exclusivity(unchecked) var peerBook = PeerBook()
+    @exclusivity(unchecked) var subscriptions = OrderedMap<ByteKey, [Endpoint]>()
+    @exclusivity(unchecked) var requests = OrderedMap<RequestID, PendingRequest>()
+    @exclusivity(unchecked) var timers: [TimerID: TimerPurpose] = [:]
+    @exclusivity(unchecked) var peerManagement = OrderedMap<ByteKey, PeerManagement>()
 
     public init(_ configuration: NodeConfiguration) {
         self.configuration = configuration
+        localPeerKey = configuration.localPeer?.id.map(ByteKey.init)
+        peerRecordsArePure = configuration.peerPlugin is DefaultPeerPlugin
+        noteOuterPlugins()
+    }
+
+    /// Whether the outer layers run at all, kept as flags: every frame asks.
+    private func noteOuterPlugins() {
+        outerAuthActive = configuration.useAuth && configuration.authPlugin != nil
+        outerCipherActive = configuration.useCipher && configuration.cipherPlugin != nil
     }
 
     /// The actions queued since the last call, oldest first.
@@ -88,39 +142,62 @@ public final class NodeEngine {
         return outbox
     }
 
+    /// Whether actions are queued (a driver drains until none are left).
+    public var hasPendingActions: Bool { !outbox.isEmpty }
+
+    /// Hands the queued actions to `body`, oldest first, without allocating a new array
+    /// per call (the simulator drains after every input). Actions queued by `body` itself
+    /// are left for the next drain.
+    public func drainActions(_ body: (Action) -> Void) {
+        guard !outbox.isEmpty else { return }
+        var batch = spareOutbox
+        spareOutbox = []
+        swap(&batch, &outbox)
+        for action in batch { body(action) }
+        batch.removeAll(keepingCapacity: true)
+        spareOutbox = batch
+    }
+
     // MARK: - State queries
 
     public var role: Role { configuration.role }
     /// Known peers in the order they were first seen.
-    public var peers: [Peer] { peerTable.values }
-    public func peer(id: [UInt8]) -> Peer? { peerTable[id] }
+    public var peers: [Peer] { peerBook.peers }
+    public func peer(id: [UInt8]) -> Peer? { peerBook.peer(id: ByteKey(id)) }
     /// The peer recorded at a remote address (how netaio finds the peer for plugins).
-    public func peer(at address: Address) -> Peer? { peerAddrs[address].flatMap { peerTable[$0] } }
-    public var openConnections: [ConnectionID] { connections.keys }
+    public func peer(at address: Address) -> Peer? { peerBook.peer(at: address) }
+    public var openConnections: [ConnectionID] { Array(connections.keys) }
     public func remoteAddress(of connection: ConnectionID) -> Address? { connections[connection]?.remote }
     /// TCP client: the connection to a server, by the address given to `connect`.
     public func connection(to server: Address) -> ConnectionID? {
         connections.keys.first { connections[$0]!.remote == server }
     }
     public func subscribers(of topic: [UInt8]) -> [Endpoint] { subscriptions[topic] ?? [] }
-    public var pendingRequests: [RequestID] { requests.keys }
-    public var managedAppIDs: [[UInt8]] { peerManagement.keys }
+    public var pendingRequests: [RequestID] { Array(requests.keys) }
+    public var managedAppIDs: [[UInt8]] { peerManagement.keys.map(\.bytes) }
 
     // MARK: - Handlers
 
     /// Registers a permanent handler (netaio `on`/`add_handler`); replaces one with the same key.
     public func on(_ key: HandlerKey, authPlugin: (any AuthPlugin)? = nil, cipherPlugin: (any CipherPlugin)? = nil, _ handler: @escaping Handler) {
-        handlers[key] = HandlerEntry(handler: handler, authPlugin: authPlugin, cipherPlugin: cipherPlugin)
+        let entry = HandlerEntry(handler: handler, authPlugin: authPlugin, cipherPlugin: cipherPlugin)
+        if handlers.updateValue(entry, forKey: HandlerTableKey(key)) == nil, key.host != nil { hostKeyedHandlers += 1 }
     }
 
     /// Registers a handler used once (netaio `once`/`add_ephemeral_handler`). For the same
     /// key it wins over the permanent one; it is consumed even if its inner checks fail.
     public func once(_ key: HandlerKey, authPlugin: (any AuthPlugin)? = nil, cipherPlugin: (any CipherPlugin)? = nil, _ handler: @escaping Handler) {
-        ephemeralHandlers[key] = HandlerEntry(handler: handler, authPlugin: authPlugin, cipherPlugin: cipherPlugin)
+        let entry = HandlerEntry(handler: handler, authPlugin: authPlugin, cipherPlugin: cipherPlugin)
+        if ephemeralHandlers.updateValue(entry, forKey: HandlerTableKey(key)) == nil, key.host != nil { hostKeyedHandlers += 1 }
     }
 
-    public func removeHandler(_ key: HandlerKey) { handlers[key] = nil }
-    public func removeEphemeralHandler(_ key: HandlerKey) { ephemeralHandlers[key] = nil }
+    public func removeHandler(_ key: HandlerKey) {
+        if handlers.removeValue(forKey: HandlerTableKey(key)) != nil, key.host != nil { hostKeyedHandlers -= 1 }
+    }
+
+    public func removeEphemeralHandler(_ key: HandlerKey) {
+        if ephemeralHandlers.removeValue(forKey: HandlerTableKey(key)) != nil, key.host != nil { hostKeyedHandlers -= 1 }
+    }
 
     // MARK: - Connection inputs
 
@@ -172,6 +249,22 @@ public final class NodeEngine {
             let frame = buffers[id]!.take(length)
             handleFrame(frame, from: .connection(id), remote: remote, stream: true)
         }
+    }
+
+    /// One whole frame from a connection, already cut from the stream by the driver with
+    /// `FrameDecoder.frameLength` (no copy into the engine's stream buffer). Must not be
+    /// mixed with partial input given to `received(_:on:)` on the same connection.
+    public func received(frame bytes: UnsafeRawBufferPointer, on id: ConnectionID) {
+        guard let remote = connections[id]?.remote else {
+            drop(.unknownEndpoint, .connection(id))
+            return
+        }
+        if bytes.count > configuration.maxFrameLength {
+            drop(.frameTooLarge(bytes.count), .connection(id))
+            close(id)
+            return
+        }
+        handleFrame(bytes, from: .connection(id), remote: remote, stream: true)
     }
 
     /// The driver saw the connection end (EOF, reset, failed connect). Bytes of an

@@ -59,10 +59,8 @@ final class EngineDriver: @unchecked Sendable {
         guard !flushing else { return }
         flushing = true
         defer { flushing = false }
-        while true {
-            let actions = engine.takeActions()
-            if actions.isEmpty { return }
-            for action in actions { perform(action) }
+        while engine.hasPendingActions {
+            engine.drainActions { perform($0) }
         }
     }
 

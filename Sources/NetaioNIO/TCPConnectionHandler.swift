@@ -20,6 +20,10 @@ final class TCPConnectionHandler: ChannelDuplexHandler, @unchecked Sendable {
     private var frameTimer: Scheduled<Void>?
     private var idleTimer: Scheduled<Void>?
     private var pendingOutput = 0
+    /// Bytes written since the last flush: replies produced while handling a read are
+    /// flushed once, when the read is complete (one syscall for a pipelined batch).
+    private var unflushedOutput = 0
+    private var handlingRead = false
     private var readHeld = false
     private var resumeScheduled = false
     private var closing = false
@@ -66,7 +70,14 @@ final class TCPConnectionHandler: ChannelDuplexHandler, @unchecked Sendable {
         var chunk = unwrapInboundIn(data)
         buffer.writeBuffer(&chunk)
         armIdleTimer()
+        handlingRead = true
         processBuffered()
+    }
+
+    func channelReadComplete(context: ChannelHandlerContext) {
+        handlingRead = false
+        flushOutput()
+        context.fireChannelReadComplete()
     }
 
     /// Hands complete frames to the engine while output is not backed up. Frames left in
@@ -88,8 +99,12 @@ final class TCPConnectionHandler: ChannelDuplexHandler, @unchecked Sendable {
                 incomplete = true
                 break
             }
-            let frame = buffer.readBytes(length: length)!
-            driver.run { $0.received(frame, on: id) }
+            // The frame is decoded straight from the channel's buffer (no intermediate copy).
+            buffer.withUnsafeReadableBytes { bytes in
+                let frame = UnsafeRawBufferPointer(rebasing: bytes[0..<length])
+                driver.run { $0.received(frame: frame, on: id) }
+            }
+            buffer.moveReaderIndex(forwardBy: length)
         }
         if buffer.readableBytes == 0 {
             buffer.clear()
@@ -132,7 +147,8 @@ final class TCPConnectionHandler: ChannelDuplexHandler, @unchecked Sendable {
 
     // MARK: - Output and back-pressure
 
-    /// Writes one frame; reading pauses while too much output is pending.
+    /// Writes one frame (flushed at once, or with the others of the read being handled);
+    /// reading pauses while too much output is pending.
     func write(_ bytes: [UInt8]) {
         guard let context, !closing else { return }
         let n = bytes.count
@@ -142,12 +158,25 @@ final class TCPConnectionHandler: ChannelDuplexHandler, @unchecked Sendable {
             if let id { driver.run { $0.close(id) } } else { close() }
             return
         }
+        unflushedOutput += n
+        context.write(wrapOutboundOut(context.channel.allocator.buffer(bytes: bytes)), promise: nil)
+        if !handlingRead { flushOutput() }
+    }
+
+    /// Flushes what was written since the last flush. One promise per flush: an empty
+    /// write after the batch completes once every write before it has, so the batch's
+    /// bytes leave `pendingOutput` together.
+    private func flushOutput() {
+        guard unflushedOutput > 0, let context, !closing else { return }
+        let n = unflushedOutput
+        unflushedOutput = 0
         let promise = context.eventLoop.makePromise(of: Void.self)
         promise.futureResult.whenComplete { [self] _ in
             pendingOutput -= n
             resumeIfDrained()
         }
-        context.writeAndFlush(wrapOutboundOut(ByteBuffer(bytes: bytes)), promise: promise)
+        context.write(wrapOutboundOut(ByteBuffer()), promise: promise)
+        context.flush()
     }
 
     /// Once output has drained below half the high-water mark: process the frames that
@@ -160,7 +189,10 @@ final class TCPConnectionHandler: ChannelDuplexHandler, @unchecked Sendable {
         context.eventLoop.execute { [self] in
             resumeScheduled = false
             guard !closing, pendingOutput <= limits.outputHighWater / 2 else { return }
+            handlingRead = true
             processBuffered()
+            handlingRead = false
+            flushOutput()
             if readHeld && pendingOutput <= limits.outputHighWater / 2 {
                 readHeld = false
                 self.context?.read()
@@ -179,6 +211,7 @@ final class TCPConnectionHandler: ChannelDuplexHandler, @unchecked Sendable {
 
     func close() {
         guard !closing, let context else { return }
+        flushOutput()  // a last reply (e.g. "frame too large") goes out before the close
         closing = true
         stopTimers()
         context.close(promise: nil)

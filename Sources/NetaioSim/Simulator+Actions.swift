@@ -4,8 +4,8 @@ import NetaioCore
 extension Simulator {
     /// Takes a node's pending actions and performs them in order.
     func collect(_ index: Int) {
-        guard let engine = nodes[index].engine else { return }
-        for action in engine.takeActions() { perform(action, node: index) }
+        guard let engine = engines[index] else { return }
+        engine.drainActions { perform($0, node: index) }
     }
 
     private func perform(_ action: Action, node: Int) {
@@ -26,7 +26,7 @@ extension Simulator {
             let wait = n.clock.virtualDuration(ofLocal: local)
             let delay = SimTime(nanoseconds: wait >= 9.2e9 ? Int64(9.2e18) : Int64((wait * 1e9).rounded(.up)))
             n.activeTimers.insert(id)
-            queue.push(.timer(node: node, incarnation: n.incarnation, id: id), at: now + delay)
+            queue.push(.timer(node: node, incarnation: n.incarnation, id: id), at: now + delay, lane: .later)
         case .cancelTimer(let id):
             nodes[node].activeTimers.remove(id)
         case .event(let event):
@@ -38,7 +38,7 @@ extension Simulator {
     func handle(_ event: Scheduled) {
         switch event {
         case .datagram(let to, let from, let source, let bytes, let packet):
-            guard let engine = nodes[to].engine else {
+            guard let engine = engines[to] else {
                 tracePacket(.drop, node: to, other: from, packet: packet, bytes: bytes, payload: [NetworkDrop.hostDown.rawValue], detail: "host down")
                 return
             }

@@ -10,13 +10,17 @@ import NetaioCore
 public final class Simulator {
     public let seed: UInt64
     let virtualTime = VirtualTime()
-    var generator: Xoshiro256StarStar
-    var queue = EventQueue<Scheduled>()
-    public private(set) var nodes: [SimNode] = []
+    // Hot state of the event loop: short accesses only, one thread (see NodeEngine).
+    @exclusivity(unchecked) var generator: Xoshiro256StarStar
+    @exclusivity(unchecked) var queue = EventQueue<Scheduled>()
+    @exclusivity(unchecked) public private(set) var nodes: [SimNode] = []
+    /// Each node's running engine (nil while down), beside `nodes` so delivering a packet
+    /// touches one object less.
+    @exclusivity(unchecked) var engines: [NodeEngine?] = []
     /// Bound addresses (UDP sockets, listening TCP servers) → node. Looked up, never iterated.
-    var boundAddresses: [Address: Int] = [:]
+    @exclusivity(unchecked) var boundAddresses: [Address: Int] = [:]
     /// UDP nodes per LAN segment, in index order (multicast recipients).
-    var udpMembers: [Int: [Int]] = [:]
+    @exclusivity(unchecked) var udpMembers: [Int: [Int]] = [:]
 
     /// Faults for every link without an override.
     public var defaults = LinkFaults()
@@ -35,15 +39,15 @@ public final class Simulator {
 
     /// Current peer ids → node, for readable traces (lookup only).
     var peerIDIndex: [[UInt8]: Int] = [:]
-    var hasher = TraceHasher()
-    var packetCounter: UInt64 = 0
+    @exclusivity(unchecked) var hasher = TraceHasher()
+    @exclusivity(unchecked) var packetCounter: UInt64 = 0
     /// Whether records are kept (with their text) for `records`; the hash is always computed.
     public let recordsTrace: Bool
-    public private(set) var records: [TraceRecord] = []
+    @exclusivity(unchecked) public private(set) var records: [TraceRecord] = []
     /// How many records of each kind were traced (indexed by `TraceRecord.Kind.rawValue`).
-    public private(set) var kindCounts = [UInt64](repeating: 0, count: 32)
+    @exclusivity(unchecked) public private(set) var kindCounts = [UInt64](repeating: 0, count: 32)
     /// Events taken from the queue so far.
-    public private(set) var eventsProcessed: UInt64 = 0
+    @exclusivity(unchecked) public private(set) var eventsProcessed: UInt64 = 0
     /// Hears every engine event (after it is traced), e.g. to check invariants at each step.
     public var observer: ((_ node: Int, _ event: Event) -> Void)?
 
@@ -60,6 +64,7 @@ public final class Simulator {
     public func addNode(_ spec: SimNodeSpec, skew: Double = 0, drift: Double = 0) -> Int {
         let index = nodes.count
         nodes.append(SimNode(spec: spec, clock: SimNodeClock(virtualTime, skew: skew, drift: drift)))
+        engines.append(nil)
         if spec.role != .tcpClient { boundAddresses[spec.address] = index }
         if spec.role == .udpNode { udpMembers[spec.segment, default: []].append(index) }
         return index
@@ -119,6 +124,7 @@ public final class Simulator {
         spec.configure(&config, inc)
         let engine = NodeEngine(config)
         node.engine = engine
+        engines[index] = engine
         peerIDIndex[spec.peerID(inc)] = index
         node.activeTimers = []
         trace(.start, node: index, detail: "start #\(inc) as \(String(decoding: spec.peerID(inc), as: UTF8.self))")
@@ -145,6 +151,7 @@ public final class Simulator {
     private func bringDown(_ index: Int) {
         let node = nodes[index]
         node.engine = nil
+        engines[index] = nil
         node.activeTimers = []
         resetConnections(of: index, incarnation: node.incarnation)
     }

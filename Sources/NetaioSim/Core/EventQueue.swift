@@ -1,12 +1,17 @@
-/// A binary min-heap of scheduled events ordered by (time, sequence): events at the same
-/// instant run in the order they were scheduled, which makes the run a pure function of
-/// the seed and scenario. The heap holds plain keys; payloads sit in a slot array, so
-/// sifting never copies (or retains) them.
+/// The scheduled events, popped in (time, sequence) order: events at the same instant run
+/// in the order they were scheduled, which makes the run a pure function of the seed and
+/// scenario.
+///
+/// Two 4-ary min-heaps of plain keys, one per lane: `.soon` for packets and calls (many,
+/// short-lived) and `.later` for timers (one or two per node, seconds away). A pop takes
+/// the smaller head, so the order is exactly that of one queue (keys are unique); but the
+/// heap most pops sift stays small and shallow, which matters when a thousand nodes'
+/// state keeps pushing it out of the cache. Payloads sit in a slot array, so sifting
+/// never copies (or retains) them.
 struct EventQueue<Payload> {
-    private struct Key {
-        var time: Int64
-        var sequence: UInt64
-        var slot: Int
+    enum Lane {
+        case soon
+        case later
     }
 
     struct Entry {
@@ -15,16 +20,26 @@ struct EventQueue<Payload> {
         var payload: Payload
     }
 
-    private var heap: [Key] = []
+    private var soon = KeyHeap()
+    private var later = KeyHeap()
     private var payloads: [Payload?] = []
     private var freeSlots: [Int] = []
     private var nextSequence: UInt64 = 0
 
-    var count: Int { heap.count }
-    var isEmpty: Bool { heap.isEmpty }
-    var nextTime: SimTime? { heap.first.map { SimTime(nanoseconds: $0.time) } }
+    var count: Int { soon.count + later.count }
+    var isEmpty: Bool { soon.isEmpty && later.isEmpty }
+    var nextTime: SimTime? { nextKey.map { SimTime(nanoseconds: $0.time) } }
 
-    mutating func push(_ payload: Payload, at time: SimTime) {
+    private var nextKey: EventKey? {
+        switch (soon.first, later.first) {
+        case (let a?, let b?): EventKey.before(a, b) ? a : b
+        case (let a?, nil): a
+        case (nil, let b?): b
+        case (nil, nil): nil
+        }
+    }
+
+    mutating func push(_ payload: Payload, at time: SimTime, lane: Lane = .soon) {
         let slot: Int
         if let free = freeSlots.popLast() {
             slot = free
@@ -33,34 +48,69 @@ struct EventQueue<Payload> {
             slot = payloads.count
             payloads.append(payload)
         }
-        heap.append(Key(time: time.nanoseconds, sequence: nextSequence, slot: slot))
+        let key = EventKey(time: time.nanoseconds, sequence: nextSequence, slot: slot)
         nextSequence += 1
-        siftUp(heap.count - 1)
+        switch lane {
+        case .soon: soon.push(key)
+        case .later: later.push(key)
+        }
     }
 
     mutating func pop() -> Entry? {
-        guard let top = heap.first else { return nil }
-        let last = heap.removeLast()
-        if !heap.isEmpty {
-            heap[0] = last
-            siftDown(0)
+        let top: EventKey
+        switch (soon.first, later.first) {
+        case (let a?, let b?): top = EventKey.before(a, b) ? soon.popFirst() : later.popFirst()
+        case (.some, nil): top = soon.popFirst()
+        case (nil, .some): top = later.popFirst()
+        case (nil, nil): return nil
         }
         let payload = payloads[top.slot].take()!
         freeSlots.append(top.slot)
         return Entry(time: SimTime(nanoseconds: top.time), sequence: top.sequence, payload: payload)
     }
+}
+
+struct EventKey {
+    var time: Int64
+    var sequence: UInt64
+    var slot: Int
 
     @inline(__always)
-    private static func before(_ a: Key, _ b: Key) -> Bool {
+    static func before(_ a: EventKey, _ b: EventKey) -> Bool {
         a.time < b.time || (a.time == b.time && a.sequence < b.sequence)
+    }
+}
+
+/// A 4-ary min-heap of event keys (four children per node: half the depth of a binary heap).
+struct KeyHeap {
+    private var heap: [EventKey] = []
+
+    var count: Int { heap.count }
+    var isEmpty: Bool { heap.isEmpty }
+    var first: EventKey? { heap.first }
+
+    mutating func push(_ key: EventKey) {
+        heap.append(key)
+        siftUp(heap.count - 1)
+    }
+
+    /// Removes and returns the smallest key; the heap must not be empty.
+    mutating func popFirst() -> EventKey {
+        let top = heap[0]
+        let last = heap.removeLast()
+        if !heap.isEmpty {
+            heap[0] = last
+            siftDown(0)
+        }
+        return top
     }
 
     private mutating func siftUp(_ index: Int) {
         var i = index
         let item = heap[i]
         while i > 0 {
-            let parent = (i - 1) / 2
-            guard Self.before(item, heap[parent]) else { break }
+            let parent = (i - 1) / 4
+            guard EventKey.before(item, heap[parent]) else { break }
             heap[i] = heap[parent]
             i = parent
         }
@@ -72,11 +122,16 @@ struct EventQueue<Payload> {
         let n = heap.count
         let item = heap[i]
         while true {
-            let l = 2 * i + 1
-            if l >= n { break }
-            let r = l + 1
-            let child = r < n && Self.before(heap[r], heap[l]) ? r : l
-            guard Self.before(heap[child], item) else { break }
+            let first = 4 * i + 1
+            if first >= n { break }
+            var child = first
+            var c = first + 1
+            let end = min(first + 4, n)
+            while c < end {
+                if EventKey.before(heap[c], heap[child]) { child = c }
+                c += 1
+            }
+            guard EventKey.before(heap[child], item) else { break }
             heap[i] = heap[child]
             i = child
         }

@@ -6,10 +6,10 @@ public final class SimNode {
     public let spec: SimNodeSpec
     public let clock: SimNodeClock
     /// The running engine, nil while the node is down.
-    public internal(set) var engine: NodeEngine?
+    @exclusivity(unchecked) public internal(set) var engine: NodeEngine?
     /// 0 before the first start, then 1, 2, … (each start is a new process).
-    public internal(set) var incarnation = 0
-    var activeTimers = Set<TimerID>()
+    @exclusivity(unchecked) public internal(set) var incarnation = 0
+    @exclusivity(unchecked) var activeTimers = Set<TimerID>()
     var nextEphemeralPort: UInt16 = 49152
 
     let isIPv6: Bool

@@ -8,9 +8,9 @@ public final class SimNodeClock: UnixClock, @unchecked Sendable {
     public static let epoch: Double = 1_700_000_000
 
     private let virtualTime: VirtualTime
-    public var skew: Double
+    @exclusivity(unchecked) public var skew: Double
     /// Seconds gained per second (0.001 = 1 ms/s fast).
-    public var drift: Double
+    @exclusivity(unchecked) public var drift: Double
 
     init(_ virtualTime: VirtualTime, skew: Double = 0, drift: Double = 0) {
         self.virtualTime = virtualTime
@@ -32,5 +32,5 @@ public final class SimNodeClock: UnixClock, @unchecked Sendable {
 
 /// The simulator's current instant, shared by every node clock.
 final class VirtualTime: @unchecked Sendable {
-    var now: SimTime = .zero
+    @exclusivity(unchecked) var now: SimTime = .zero  // read by every node clock; one thread
 }

@@ -42,6 +42,13 @@ public struct FrameDecoder: Sendable {
         try withRawBytes(bytes) { buf throws(WireError) in try decodeFrame(buf) }
     }
 
+    /// The same for an array, without the generic path (callers in other modules would
+    /// otherwise run it unspecialized, looking up generic metadata for every frame).
+    public func decodeFrame(_ bytes: [UInt8]) throws(WireError) -> DecodedFrame {
+        let result = bytes.withUnsafeBytes { buf in Result { () throws(WireError) in try decodeFrame(buf) } }
+        return try result.get()
+    }
+
     public func decodeFrame(_ buf: UnsafeRawBufferPointer) throws(WireError) -> DecodedFrame {
         let header = try Header.decode(buf, types: types)
         let authEnd = Header.size + Int(header.authLength)

@@ -44,8 +44,9 @@ public struct Message: Equatable, Hashable, Sendable {
     public func encode() throws(WireError) -> [UInt8] {
         // One buffer: a placeholder header, the auth block, the body; then the header is
         // filled in from the real lengths and one CRC pass over the body bytes.
-        var out = [UInt8](repeating: 0, count: Header.size)
+        var out = [UInt8]()
         out.reserveCapacity(Header.size + 16 + authFields.fields.count * 48 + body.encodedLength)
+        out.append(contentsOf: repeatElement(0, count: Header.size))
         try authFields.encode(into: &out)
         let authLength = out.count - Header.size
         guard authLength <= 0xFFFF else { throw .blockTooLarge(part: "auth block", size: authLength) }

@@ -2,12 +2,29 @@
 /// The Swift counterpart of netaio's `MessageType` enum class and of
 /// `make_message_type_class` / `validate_message_type_class`.
 public struct MessageTypeSet: Sendable, Equatable {
-    public let name: String
+    /// The tables live in one immutable object: a set is copied into every frame decoder
+    /// and configuration, and one reference costs one retain instead of five.
+    private final class Tables: Sendable {
+        let name: String
+        let entries: [(name: String, type: MessageType)]
+        let known: [Bool]  // indexed by raw value, for O(1) decoding checks
+        let names: [String?]
+        let errorTypes: [Bool]  // isErrorType, computed once (it is asked for every frame)
+
+        init(name: String, entries: [(name: String, type: MessageType)], known: [Bool], names: [String?], errorTypes: [Bool]) {
+            self.name = name
+            self.entries = entries
+            self.known = known
+            self.names = names
+            self.errorTypes = errorTypes
+        }
+    }
+
+    private let tables: Tables
+
+    public var name: String { tables.name }
     /// Entries sorted by value; names and values are unique.
-    public let entries: [(name: String, type: MessageType)]
-    private let known: [Bool]  // indexed by raw value, for O(1) decoding checks
-    private let names: [String?]
-    private let errorTypes: [Bool]  // isErrorType, computed once (it is asked for every frame)
+    public var entries: [(name: String, type: MessageType)] { tables.entries }
 
     public enum ValidationError: Error, Equatable, Sendable, CustomStringConvertible {
         case overwritesStandardName(String)
@@ -38,17 +55,15 @@ public struct MessageTypeSet: Sendable, Equatable {
         uncheckedName: "MessageType", entries: MessageType.standard.map { ($0.name, $0.type) })
 
     private init(uncheckedName name: String, entries: [(name: String, type: MessageType)]) {
-        self.name = name
-        self.entries = entries.sorted { $0.type < $1.type }
         var known = [Bool](repeating: false, count: 256)
         var names = [String?](repeating: nil, count: 256)
         for e in entries {
             known[Int(e.type.rawValue)] = true
             names[Int(e.type.rawValue)] = e.name
         }
-        self.known = known
-        self.names = names
-        errorTypes = names.map { $0?.uppercased().contains("ERROR") ?? false }
+        tables = Tables(
+            name: name, entries: entries.sorted { $0.type < $1.type }, known: known, names: names,
+            errorTypes: names.map { $0?.uppercased().contains("ERROR") ?? false })
     }
 
     /// The standard types plus `custom` (name → value). Like `make_message_type_class`,
@@ -94,20 +109,21 @@ public struct MessageTypeSet: Sendable, Equatable {
     }
 
     @inline(__always)
-    public func contains(_ type: MessageType) -> Bool { known[Int(type.rawValue)] }
+    public func contains(_ type: MessageType) -> Bool { tables.known[Int(type.rawValue)] }
 
     @inline(__always)
-    public func contains(rawValue: UInt8) -> Bool { known[Int(rawValue)] }
+    public func contains(rawValue: UInt8) -> Bool { tables.known[Int(rawValue)] }
 
-    public func name(of type: MessageType) -> String? { names[Int(type.rawValue)] }
+    public func name(of type: MessageType) -> String? { tables.names[Int(type.rawValue)] }
 
     public func type(named name: String) -> MessageType? { entries.first { $0.name == name }?.type }
 
     /// Whether netaio's default auth-error handler stays silent for this type: the type's
     /// name contains "ERROR" (case-insensitive), so no error answers an error.
-    public func isErrorType(_ type: MessageType) -> Bool { errorTypes[Int(type.rawValue)] }
+    public func isErrorType(_ type: MessageType) -> Bool { tables.errorTypes[Int(type.rawValue)] }
 
     public static func == (a: MessageTypeSet, b: MessageTypeSet) -> Bool {
-        a.name == b.name && a.entries.elementsEqual(b.entries, by: { $0.name == $1.name && $0.type == $1.type })
+        if a.tables === b.tables { return true }
+        return a.name == b.name && a.entries.elementsEqual(b.entries, by: { $0.name == $1.name && $0.type == $1.type })
     }
 }
