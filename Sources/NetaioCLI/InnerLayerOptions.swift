@@ -4,8 +4,8 @@ import NetaioWire
 
 /// `--inner-hmac-secret` / `--inner-cipher-key` / `--x25519-seed`: plugins on the resource
 /// handlers only (Python: `server.on(key, auth_plugin=, cipher_plugin=)`), inside the
-/// outer `--hmac-secret`/`--cipher-key` layer. Same flags and fields as
-/// scripts/python-peers/serve.py: the inner layers write `hmac2`/`iv2`, so the outer
+/// outer `--hmac-secret`/`--cipher-key` layer; used by `netaio serve` and `netaio node`.
+/// Same flags and fields as scripts/python-peers/serve.py and node.py: the inner layers write `hmac2`/`iv2`, so the outer
 /// layer does not overwrite them, and the inner stream cipher leaves the uri in clear
 /// (the handler is found by the uri's type before the inner layer runs).
 struct InnerLayerOptions: ParsableArguments {
@@ -22,7 +22,7 @@ struct InnerLayerOptions: ParsableArguments {
     var innerCipherKey: String?
 
     @Option(name: .customLong("x25519-seed"),
-            help: ArgumentHelp("Inner X25519CipherPlugin on the resource handlers from this 32-byte seed; the peer data carries its pubkey; needs --manage-peers.", valueName: "HEX"))
+            help: ArgumentHelp("Inner X25519CipherPlugin on the resource handlers from this 32-byte seed; the peer data carries its pubkey; needs peer management (--manage-peers; `node`: or --peer).", valueName: "HEX"))
     var x25519Seed: String?
 
     func validate() throws {

@@ -20,10 +20,24 @@ struct NodeCommand: AsyncParsableCommand {
             networks without multicast (loopback, containers); when stopped, DISCONNECT is \
             also unicast to every --peer and known peer address.
 
+            Inner layers (netaio's per-handler plugins, as scripts/python-peers/node.py and \
+            `netaio serve`): --inner-hmac-secret and --inner-cipher-key put an HMAC (field \
+            hmac2) and a stream cipher (field iv2, uri in clear) on the resource handlers only, \
+            inside the outer --hmac-secret/--cipher-key layer; replies and notifications carry \
+            them too. --x25519-seed HEX (instead of --inner-cipher-key) puts an X25519 cipher \
+            there and needs peer management (--manage-peers or --peer; exit 64 without): the \
+            peer data advertises its pubkey, and the node can open a request only from an \
+            address whose peer it knows, because the box is opened with the sender's pubkey \
+            from its advertisement; each reply and notification is sealed for its own \
+            recipient. A request failing the inner HMAC gets netaio's AUTH_ERROR, in clear; one \
+            that cannot be decrypted (unknown sender, wrong key) is dropped.
+
             Examples:
               netaio node --port 9999
               netaio node --host 127.0.0.1 --port 0 --peer 127.0.0.1:9999 --advertise-every 1
               netaio node --port 8888 --manage-peers --multicast-group 239.1.2.3 --app-id myapp
+              netaio node --port 0 --inner-hmac-secret s2 --inner-cipher-key k2
+              netaio node --port 0 --peer 127.0.0.1:9999 --x25519-seed 5151...51 (64 hex digits)
             """)
 
     @Option(help: "Address to bind (0.0.0.0 or :: receive multicast; a unicast address does not).")
@@ -52,6 +66,7 @@ struct NodeCommand: AsyncParsableCommand {
 
     @OptionGroup var plugins: PluginOptions
     @OptionGroup var peers: PeerOptions
+    @OptionGroup(title: "Inner layers (on the resource handlers)") var inner: InnerLayerOptions
 
     @Flag(name: [.customShort("v"), .long], help: "Log drops, peer events and limits hit on stderr.")
     var verbose = false
@@ -62,13 +77,19 @@ struct NodeCommand: AsyncParsableCommand {
         for p in peerAddresses where Address(parsing: p)?.family == nil {
             throw ValidationError("--peer \(p) is not a numeric HOST:PORT")
         }
+        if inner.x25519Seed != nil && !managing {
+            throw ValidationError("--x25519-seed needs --manage-peers or --peer (requests are opened with the sender's pubkey from its advertisement)")
+        }
     }
 
+    /// `--peer` implies peer management, as in node.py.
+    var managing: Bool { peers.managePeers || !peerAddresses.isEmpty }
+
     func run() async throws {
-        let managing = peers.managePeers || !peerAddresses.isEmpty
+        let x25519 = try inner.x25519Plugin()
         let options = NodeOptions(
             authPlugin: plugins.authPlugin, cipherPlugin: plugins.cipherPlugin,
-            localPeer: managing ? peers.localPeer() : nil)
+            localPeer: managing ? peers.localPeer(pubkey: x25519?.keys.publicKey) : nil)
         let node: NetaioUDPNode
         do {
             node = try await NetaioUDPNode.bind(
@@ -81,7 +102,8 @@ struct NodeCommand: AsyncParsableCommand {
         if !noMulticast && !node.joinedMulticast {
             printLog("warning: could not join multicast group \(multicastGroup); unicast only")
         }
-        try await node.withEngine { ResourceService().install(on: $0) }
+        let (innerAuth, innerCipher) = (inner.authPlugin, inner.cipherPlugin(x25519: x25519))
+        try await node.withEngine { ResourceService().install(on: $0, authPlugin: innerAuth, cipherPlugin: innerCipher) }
         let appID = Array(peers.appID.utf8)
         if managing {
             try await node.managePeers(appID: appID, advertiseEvery: advertiseEvery, peerTimeout: peerTimeout)

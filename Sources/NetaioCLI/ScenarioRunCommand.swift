@@ -19,7 +19,10 @@ struct ScenarioRunCommand: AsyncParsableCommand {
             seeded fault shim (loss, duplication, corruption, latency, jitter, partitions); \
             TCP streams get no added delay. Faults it cannot apply (bandwidth/queue limits on \
             datagrams, partitions of TCP nodes, clock skew, TCP crashes) are listed and fail \
-            the verdict "real transport: every fault honoured". At most \
+            the verdict "real transport: every fault honoured". All nodes share one event-loop \
+            thread: when the traffic times --time-scale needs more than it gets, datagrams wait \
+            unread and steps run late, and the verdict "real transport: kept up with the time \
+            scale" fails (over 1 virtual second); lower --time-scale then. At most \
             \(RealTransportLimits.maxNodes) nodes and \(Int(RealTransportLimits.maxWallSeconds)) \
             wall seconds; larger scenarios are refused (exit 64). See docs/scenarios.md.
             """

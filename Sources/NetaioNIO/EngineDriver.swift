@@ -23,6 +23,9 @@ final class EngineDriver: @unchecked Sendable {
     /// and its source, returns the copies to deliver and the wall seconds to hold each
     /// (none = dropped). For loopback runs of scenarios (NetaioScenarioReal).
     var inboundShim: (([UInt8], Address) -> [(bytes: [UInt8], delay: Double)])?
+    /// UDP: told of every datagram handed to the socket, with its destination (the
+    /// scenario runner's measure of how far behind the shared event loop reads).
+    var outboundObserver: (([UInt8], Address) -> Void)?
     /// Events other than request outcomes (drops, peers), for logs and tests.
     var onEvent: ((Event) -> Void)?
 
@@ -102,6 +105,7 @@ final class EngineDriver: @unchecked Sendable {
 
     private func sendDatagram(_ bytes: [UInt8], to address: Address) {
         guard let channel = datagramChannel else { return }
+        outboundObserver?(bytes, address)
         do {
             let envelope = AddressedEnvelope(remoteAddress: try address.socketAddress(), data: ByteBuffer(bytes: bytes))
             channel.writeAndFlush(envelope, promise: nil)

@@ -221,4 +221,11 @@ extension NetaioUDPNode {
         let driver = self.driver
         try await eventLoop.submit { driver.inboundShim = shim }.get()
     }
+
+    /// Calls `observer` (on the node's event loop) with each datagram the node sends and
+    /// its destination, as it is handed to the socket. nil removes it.
+    public func setOutboundObserver(_ observer: (@Sendable ([UInt8], Address) -> Void)?) async throws {
+        let driver = self.driver
+        try await eventLoop.submit { driver.outboundObserver = observer }.get()
+    }
 }

@@ -113,8 +113,10 @@ public struct RequestStep: Sendable {
     public var kind: Kind
     public var content: String
     public var timeout: Double?
-    /// Sent again after a timeout, up to this many times.
+    /// Sent again, up to this many times, after an attempt ends in one of `retryOn`.
     public var retries: Int
+    /// Which failed attempts are retried (`retry_on`); default: timeouts only.
+    public var retryOn: Set<RetryCondition> = [.timeout]
 }
 
 /// A peer id reference: a node's current id, or the id of one of its incarnations (`b#1`).

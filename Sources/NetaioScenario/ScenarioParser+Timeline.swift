@@ -53,17 +53,20 @@ extension Parser {
             return .clock(nodes: try resolve(try m.require("nodes")), skew: try m["skew"]?.double(), drift: try m["drift"]?.double())
         case "request":
             let m = try v.mapping()
-            try m.only(["name", "from", "to", "uri", "type", "content", "timeout", "retries"])
+            try m.only(["name", "from", "to", "uri", "type", "content", "timeout", "retries", "retry_on"])
             let typeField = m["type"]
             let kindText = try typeField?.string() ?? "request"
             guard let kind = RequestStep.Kind(rawValue: kindText) else {
                 throw typeField!.error(.invalidValue, "unknown request type \(quoted(kindText)); expected request, create, update or delete")
             }
             let from = try resolveOne(try m.require("from"))
+            var retryOn: Set<RetryCondition> = [.timeout]
+            if let field = m["retry_on"] { retryOn = try readRetryOn(field) }
             return .request(RequestStep(
                 name: try m.require("name").string(), from: from, to: try resolveOne(try m.require("to")),
                 uri: try m.require("uri").string(), kind: kind, content: try m["content"]?.string() ?? "",
-                timeout: try m["timeout"]?.seconds(max: 3600), retries: try m["retries"]?.int(in: 0...1000) ?? 0))
+                timeout: try m["timeout"]?.seconds(max: 3600), retries: try m["retries"]?.int(in: 0...1000) ?? 0,
+                retryOn: retryOn))
         case "publish":
             let m = try v.mapping()
             try m.only(["from", "to", "uri", "content"])
@@ -80,6 +83,20 @@ extension Parser {
         default:
             return .note(try v.string())
         }
+    }
+
+    /// `retry_on: timeout` or a list of `timeout`, `error`, `not_found`.
+    private func readRetryOn(_ v: Field) throws(ScenarioError) -> Set<RetryCondition> {
+        var out = Set<RetryCondition>()
+        for item in try v.list() {
+            let text = try item.string()
+            guard let condition = RetryCondition(rawValue: text) else {
+                throw item.error(.invalidValue, "unknown retry_on \(quoted(text)); expected timeout, error or not_found")
+            }
+            out.insert(condition)
+        }
+        if out.isEmpty { throw v.error(.invalidValue, "retry_on needs at least one of timeout, error, not_found (or use retries: 0)") }
+        return out
     }
 
     // MARK: - Expectations

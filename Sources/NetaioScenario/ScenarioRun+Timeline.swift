@@ -45,7 +45,7 @@ extension ScenarioRun {
             nodes.forEach { sim.setClock($0, skew: skew, drift: drift) }
             text = "clock \(names(nodes)): skew \(skew.map { "\($0)s" } ?? "unchanged"), drift \(drift.map { "\($0)" } ?? "unchanged")"
         case .request(let r):
-            requests.append(TrackedRequest(step: r))
+            requests.append(RequestRecord(step: r))
             sendRequest(requests.count - 1)
             text = "request \(r.name): \(scenario.nodes[r.from].name) -> \(scenario.nodes[r.to].name) \(r.kind.rawValue) \(quoted(r.uri))"
         case .publish(let from, let to, let uri, let content):
@@ -123,8 +123,10 @@ extension ScenarioRun {
     func requestFailed(_ node: Int, _ rid: RequestID, _ error: RequestError) {
         let key = EngineRequestKey(node: node, incarnation: sim.nodes[node].incarnation, id: rid)
         guard let i = requestIndex.removeValue(forKey: key) else { return }
-        if case .timedOut = error, requests[i].attempts <= requests[i].step.retries {
-            sim.note("request \(requests[i].step.name) timed out; retry \(requests[i].attempts)", node: node)
+        if let condition = RetryCondition(error), requests[i].step.retries(after: condition, attempts: requests[i].attempts) {
+            var reply: Message?
+            if case .errorReply(let m) = error { reply = m }
+            sim.note(RetryCondition.retryNote(requests[i].step.name, errorReply: reply, attempt: requests[i].attempts), node: node)
             sendRequest(i)
             return
         }

@@ -25,11 +25,11 @@ final class ScenarioRun {
     var contentHistory: [Int: [String: Set<[UInt8]>]] = [:]
     /// Per node and uri: PUBLISH/NOTIFY messages received.
     var received: [[String: Int]]
-    var removals: [(node: Int, id: [UInt8], reason: PeerRemovalReason, time: Double)] = []
+    var removals: [PeerRemoval] = []
     /// Peer-table sizes, kept from the events (the engine's `peers` copies the table).
     var peerCounts: [Int]
 
-    var requests: [TrackedRequest] = []
+    var requests: [RequestRecord] = []
     var requestIndex: [EngineRequestKey: Int] = [:]
 
     /// Invariant violations (first few kept).
@@ -128,7 +128,7 @@ final class ScenarioRun {
         case .peerRemoved(let peer, let reason):
             peerCounts[node] -= 1
             bucket(added: false, reason: reasonCode(reason))
-            if let id = peer.id { removals.append((node, id, reason, sim.now.seconds)) }
+            if let id = peer.id { removals.append(PeerRemoval(node: node, id: id, reason: reason)) }
         case .requestCompleted(let rid, let message):
             requestCompleted(node, rid, message)
         case .requestFailed(let rid, let error):
@@ -196,12 +196,3 @@ struct EngineRequestKey: Hashable {
     var id: RequestID
 }
 
-struct TrackedRequest {
-    var step: RequestStep
-    var firstSent: Double?
-    var attempts = 0
-    var succeededAt: Double?
-    var failedAt: Double?
-    var failure: String?
-    var content: [UInt8]?
-}

@@ -62,6 +62,8 @@ extension RealScenarioRun {
                 }
                 try await udp.emulateMulticast { [unowned self] in self.multicastTargets(excluding: node) }
                 try await udp.setInboundShim { [unowned self] bytes, source in self.shim(to: node, bytes, from: source) }
+                await onLoop { self.lag.forget(node, nodes: self.scenario.nodes.count) }
+                try await udp.setOutboundObserver { [unowned self] bytes, to in self.noteSent(bytes, from: node, to: to) }
                 (process, address) = (.udp(udp), udp.localAddress)
             case .tcpServer:
                 let server: NetaioTCPServer
@@ -190,7 +192,7 @@ extension RealScenarioRun {
             }
         case .peerRemoved(let peer, let reason):
             count("peer_removed")
-            if let id = peer.id { removals.append((node, id, reason)) }
+            if let id = peer.id { removals.append(PeerRemoval(node: node, id: id, reason: reason)) }
         case .dropped:
             count("dropped")
         case .requestCompleted, .requestFailed:

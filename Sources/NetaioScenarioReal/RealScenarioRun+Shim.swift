@@ -10,6 +10,7 @@ extension RealScenarioRun {
     func shim(to node: Int, _ bytes: [UInt8], from source: Address) -> [(bytes: [UInt8], delay: Double)] {
         // Datagrams from outside the scenario (none expected) pass untouched.
         guard let from = addresses.firstIndex(where: { $0 == source }) else { return [(bytes, 0)] }
+        noteRead(bytes, from: from, to: node)
         if blocked(from: from, to: node) {
             count("shim_partitioned")
             return []

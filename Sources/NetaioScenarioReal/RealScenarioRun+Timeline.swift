@@ -44,7 +44,7 @@ extension RealScenarioRun {
             await onLoop { self.log("NOT HONOURED: clock change of \(self.names(nodes)) (real nodes share the wall clock)") }
         case .request(let r):
             let index = await onLoop { () -> Int in
-                self.requests.append(RealRequest(step: r))
+                self.requests.append(RequestRecord(step: r))
                 self.log("request \(r.name): \(self.scenario.nodes[r.from].name) -> \(self.scenario.nodes[r.to].name) \(r.kind.rawValue) \(quoted(r.uri))")
                 return self.requests.count - 1
             }
@@ -82,7 +82,7 @@ extension RealScenarioRun {
         }
     }
 
-    /// Sends a request, retrying after timeouts up to `retries` times, and records its outcome.
+    /// Sends a request, retrying failed attempts its `retry_on` names up to `retries` times, and records its outcome.
     func runRequest(_ index: Int) async {
         let r = await onLoop { self.requests[index].step }
         while true {
@@ -118,8 +118,14 @@ extension RealScenarioRun {
                 return
             } catch {
                 let retry = await onLoop { () -> Bool in
-                    if case NetaioError.timedOut = error, self.requests[index].attempts <= r.retries {
-                        self.log("request \(r.name) timed out; retry \(self.requests[index].attempts)")
+                    let reply: Message? = if case NetaioError.errorReply(let m) = error { m } else { nil }
+                    let condition: RetryCondition? = switch error {
+                    case NetaioError.timedOut: .timeout
+                    case NetaioError.errorReply(let m): RetryCondition(errorReply: m.type)
+                    default: nil
+                    }
+                    if let condition, r.retries(after: condition, attempts: self.requests[index].attempts) {
+                        self.log(RetryCondition.retryNote(r.name, errorReply: reply, attempt: self.requests[index].attempts))
                         return true
                     }
                     self.count("requests_failed")

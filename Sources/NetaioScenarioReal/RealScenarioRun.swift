@@ -47,8 +47,8 @@ final class RealScenarioRun: @unchecked Sendable {
     var stores: [[String: [UInt8]]]
     var contentHistory: [Int: [String: Set<[UInt8]>]] = [:]
     var received: [[String: Int]]
-    var removals: [(node: Int, id: [UInt8], reason: PeerRemovalReason)] = []
-    var requests: [RealRequest] = []
+    var removals: [PeerRemoval] = []
+    var requests: [RequestRecord] = []
 
     var summary: [String] = []
     var verdicts: [Verdict] = []
@@ -67,6 +67,8 @@ final class RealScenarioRun: @unchecked Sendable {
     var networkDefaults: LinkFaults
     var links: [LinkSpec]
     var partitions: [(name: String, a: [Int], b: [Int], oneWay: Bool)] = []
+    /// How long datagrams wait unread (RealScenarioRun+Lag.swift).
+    var lag = DatagramLag()
 
     init(_ scenario: Scenario, seed: UInt64, timeScale: Double, loop: any EventLoop) {
         self.scenario = scenario
@@ -127,6 +129,8 @@ final class RealScenarioRun: @unchecked Sendable {
         origin = Date().timeIntervalSince1970
         for step in ordered {
             await sleep(until: step.at)
+            let began = now
+            await onLoop { self.lag.stepBegan(planned: step.at, at: began) }
             await step.run()
         }
         await sleep(until: end)
@@ -137,6 +141,7 @@ final class RealScenarioRun: @unchecked Sendable {
         return await onLoop {
             self.addInvariantVerdicts()
             self.addFaultVerdict()
+            self.addLagVerdict()
             self.log("end: \(up)/\(self.scenario.nodes.count) nodes up")
             return RunResult(
                 scenario: self.scenario.name, seed: self.seed, traceHash: "none (real transport: not deterministic)",
@@ -162,24 +167,10 @@ final class RealScenarioRun: @unchecked Sendable {
     func count(_ kind: String) { counts[kind, default: 0] += 1 }
 }
 
-struct RealRequest {
-    var step: RequestStep
-    var firstSent: Double?
-    var attempts = 0
-    var succeededAt: Double?
-    var failedAt: Double?
-    var failure: String?
-    var content: [UInt8]?
-}
-
 /// "12.345s", like the simulator's timestamps.
 func stamp(_ seconds: Double) -> String { fmtSeconds(seconds) + "s" }
 
-func fmtSeconds(_ seconds: Double) -> String {
-    let ms = Int((seconds * 1000).rounded())
-    let frac = String(abs(ms) % 1000)
-    return "\(ms / 1000).\(String(repeating: "0", count: 3 - frac.count))\(frac)"
-}
+func fmtSeconds(_ seconds: Double) -> String { formatSeconds(seconds) }
 
 func fmtScale(_ s: Double) -> String { s == s.rounded() ? String(Int(s)) : String(s) }
 

@@ -37,4 +37,35 @@ import Testing
         _ = try a.waitForLine { $0 == "peer down \(Hex.encode(Array("bb02".utf8)))" }
         #expect(a.stop() == 0)
     }
+
+    /// `netaio node` has `netaio serve`'s inner-layer flags (shared InnerLayerOptions).
+    @Test func innerLayerFlags() throws {
+        let seed = String(repeating: "51", count: 32)
+        // X25519 opens requests with the sender's advertised pubkey: peer management is required.
+        let unmanaged = try netaio("node", "--port", "0", "--x25519-seed", seed)
+        #expect(unmanaged.status == 64 && unmanaged.stderr.contains("--manage-peers or --peer"), "\(unmanaged)")
+        #expect(try netaio("node", "--port", "0", "--manage-peers", "--inner-cipher-key", "k", "--x25519-seed", seed).status == 64)
+        #expect(try netaio("node", "--port", "0", "--manage-peers", "--x25519-seed", "5151").status == 64)
+        // The inner HMAC and cipher are really on the resource handlers: a request with the
+        // outer layer alone gets netaio's plain AUTH_ERROR (exit 1).
+        let node = try LineProcess([
+            "node", "--host", "127.0.0.1", "--port", "0", "--no-multicast", "--hmac-secret", "outer",
+            "--inner-hmac-secret", "inner", "--inner-cipher-key", "k2",
+        ])
+        let url = "udp://\(try node.listening())"
+        let plain = try netaio("request", url, "doc", "--hmac-secret", "outer", "--timeout", "3")
+        #expect(plain.status == 1 && plain.stdout.hasPrefix("AUTH_ERROR"), "\(plain)")
+        #expect(node.stop() == 0)
+        // --peer counts as peer management; a request from an unknown sender cannot be
+        // opened, so it is dropped (timeout, exit 2), never answered in clear.
+        let sealed = try LineProcess([
+            "node", "--host", "127.0.0.1", "--port", "0", "--no-multicast", "--peer", "127.0.0.1:9", "--x25519-seed", seed,
+        ])
+        let unknown = try netaio("request", "udp://\(try sealed.listening())", "doc", "--timeout", "1")
+        #expect(unknown.status == 2, "\(unknown)")
+        #expect(sealed.stop() == 0)
+        let help = try netaio("node", "--help")
+        #expect(help.stdout.contains("--inner-hmac-secret") && help.stdout.contains("--x25519-seed")
+                && help.stdout.contains("needs peer management"))
+    }
 }

@@ -18,7 +18,25 @@ import NetaioTestSupport
         #expect(out.stdout.contains("real transport: loopback sockets"))
         #expect(out.stdout.contains("not deterministic"))
         #expect(out.stdout.contains("PASS  real transport: every fault honoured"))
+        #expect(out.stdout.contains("PASS  real transport: kept up with the time scale"))
         #expect(!out.stdout.contains("FAIL  "))
+    }
+
+    /// Twelve nodes advertising to each other every 0.1 virtual seconds at ×20 need far
+    /// more than the one shared event-loop thread can do (debug build): starts and
+    /// datagrams run seconds of virtual time late, and the run says so instead of
+    /// passing quietly.
+    @Test func aLoopThatFallsBehindFailsItsVerdict() throws {
+        let file = try temporary("overload-real.yaml", """
+            name: overloaded loop
+            duration: 2s
+            nodes:
+              - {name: n, role: udp, count: 12, peers: {advertise_every: 0.1s}}
+            """)
+        let out = try BuiltProducts.run("netaio", ["scenario", "run", file, "--transport", "real", "--time-scale", "20"])
+        #expect(out.status == 1, "\(out.stdout)\n\(out.stderr)")
+        #expect(out.stdout.contains("FAIL  real transport: kept up with the time scale"), "\(out.stdout)")
+        #expect(out.stdout.contains("NOT KEPT UP: the shared event loop fell behind"))
     }
 
     @Test func requestVerdictComesFromARealReply() throws {
@@ -77,6 +95,36 @@ import NetaioTestSupport
         #expect(out.status == 0, "\(out.stdout)\n\(out.stderr)")
         #expect(out.stdout.contains("shim_partitioned"))
         #expect(out.stdout.contains("PASS  real transport: every fault honoured"))
+    }
+
+    /// `retry_on: [timeout, error]` on real sockets: the shim flips a byte of every
+    /// datagram from client to server until 3 s, the server answers each damaged CREATE
+    /// ERROR "invalid message", and the request is sent again until one gets through
+    /// (the simulator side: NetaioSimTests/RequestRetryTests).
+    @Test func corruptedRequestsAreRetriedWhenRetryOnNamesError() throws {
+        let content = String(repeating: "x", count: 200)
+        let file = try temporary("retry-on-error-real.yaml", """
+            name: retry after corruption
+            duration: 20s
+            network:
+              latency: 100ms
+              links:
+                - {from: client, to: server, corrupt: 100%}
+            nodes:
+              - {name: server, role: udp}
+              - {name: client, role: udp}
+            timeline:
+              - at: 1s
+                request: {name: put, from: client, to: server, uri: doc, type: create, content: \(content), timeout: 1s, retries: 30, retry_on: [timeout, error]}
+              - at: 3s
+                link: {from: client, to: server, corrupt: 0}
+            expect:
+              - request_succeeds: {request: put, within: 5s}
+            """)
+        let out = try BuiltProducts.run("netaio", ["scenario", "run", file, "--transport", "real", "--time-scale", "4"])
+        #expect(out.status == 0, "\(out.stdout)\n\(out.stderr)")
+        #expect(out.stdout.contains("request put got ERROR; retry 1"), "\(out.stdout)")
+        #expect(out.stdout.contains("shim_corrupted"))
     }
 
     @Test func bigScenarioIsRefusedWithTheLimit() throws {

@@ -17,10 +17,12 @@ Exit codes (Sources/NetaioCLI/ExitCodes.swift): 0 OK / RESPOND_URI / CONFIRM_*,
 1 any other reply type, 2 no reply within --timeout, 3 connection failed,
 64 bad arguments, 66 unreadable --content-file.
 
-The last two lines' flags go beyond the Swift CLI (interop tests of netaio's layering;
-tcp:// only): inner plugins on the request and its reply handlers, and netaio's
-automatic peer management (ADVERTISE_PEER on connect, then we wait up to --timeout
-for the server's PEER_DISCOVERED before sending; X25519 needs the server's pubkey).
+The last two lines' flags go beyond the Swift CLI (interop tests of netaio's layering):
+inner plugins on the request and its reply handlers, and netaio's automatic peer
+management (TCP: ADVERTISE_PEER on connect; UDP: ADVERTISE_PEER by unicast to the
+server; then we wait up to --timeout for the server's PEER_DISCOVERED before sending,
+and send DISCONNECT at the end; X25519 needs the server's pubkey, so it needs
+--manage-peers).
 
 Workarounds for netaio 0.0.9 (none changes a byte on the wire):
   * netaio's request() only accepts replies carrying the request's uri, so error
@@ -101,8 +103,8 @@ def parse_args(argv):
         parser.error(str(error))
     if args.timeout <= 0:
         parser.error("--timeout must be positive")
-    if args.scheme == "udp" and (args.manage_peers or any(args.inner)):
-        parser.error("inner plugins and --manage-peers are supported for tcp:// only")
+    if args.x25519_seed is not None and not args.manage_peers:
+        parser.error("--x25519-seed needs --manage-peers (the server's pubkey comes from its PEER_DISCOVERED)")
     return args
 
 
@@ -297,7 +299,9 @@ async def run_udp(args, content: bytes) -> int:
     outcome = Outcome()
     auth, cipher = pc.outer_plugins(args)
     server = (pc.resolve_ipv4(args.host), args.port)
+    inner_auth, inner_cipher = args.inner
     node = UDPNode(port=0, interface="0.0.0.0", auth_plugin=auth, cipher_plugin=cipher,
+                   local_peer=pc.make_local_peer(args.peer_id, pc.local_peer_data(inner_cipher)),
                    default_handler=lambda *_: None, ignore_own_ip=False,
                    auth_error_handler=auth_error_handler(outcome))
     try:
@@ -305,20 +309,37 @@ async def run_udp(args, content: bytes) -> int:
     except OSError as error:
         print(f"connection failed: cannot bind a UDP socket: {error}", file=sys.stderr)
         return pc.EXIT_CONNECTION_FAILED
+    app_id = args.app_id.encode()
+    if args.manage_peers:
+        # As node.py: the bound port, not 0, for the advertisement loop's multicasts.
+        node.port = node.transport.get_extra_info("sockname")[1]
+        await node.manage_peers_automatically(advertise_every=3600, app_id=app_id, peer_timeout=3600)
     watch_error_replies(node, server, outcome, args.uri.encode())
     try:
+        if args.manage_peers:
+            node.send(pc.peer_message(node, MessageType.ADVERTISE_PEER, app_id), server)
+            if not await wait_for_peer(node, server, args.timeout):
+                print(f"timeout: no PEER_DISCOVERED within {args.timeout:g}s", file=sys.stderr)
+                return pc.EXIT_TIMEOUT
         message_type = COMMANDS[args.command]
         uri = args.uri.encode()
 
         async def send(message):
-            node.send(message, server)
+            node.send(message, server, auth_plugin=inner_auth, cipher_plugin=inner_cipher)
 
         if message_type == MessageType.SUBSCRIBE_URI:
             return await subscribe(args, node, send, server, outcome, None)
         request = node.request(uri, server, timeout=args.timeout,
-                               message_type=message_type, content=content)
+                               message_type=message_type, content=content,
+                               auth_plugin=inner_auth, cipher_plugin=inner_cipher)
         return await one_request(node, request, outcome, args.timeout)
     finally:
+        if args.manage_peers:
+            node.send(pc.peer_message(node, MessageType.DISCONNECT, app_id), server)
+            advertiser = node._advertise_peer_tasks.pop(app_id, None)
+            if advertiser is not None:
+                advertiser.cancel()  # multicasts DISCONNECT (Q16: before the socket closes)
+                await asyncio.gather(advertiser, return_exceptions=True)
         node.transport.close()
 
 

@@ -8,6 +8,7 @@ same `listening on HOST:PORT` line.
         [--peer HOST:PORT]... [--advertise-every SEC] [--peer-timeout SEC]
         [--multicast-group G] [--multicast-interface ADDR] [--no-multicast]
         [--peer-id ID] [--print-peers] [-v]
+        [--inner-hmac-secret S] [--inner-cipher-key K | --x25519-seed HEX]
 
 Peer management (`--manage-peers`, implied by `--peer`) is netaio's
 `manage_peers_automatically(advertise_every, app_id, peer_timeout)`: ADVERTISE_PEER
@@ -15,6 +16,11 @@ multicast to GROUP:PORT every SEC seconds, PEER_DISCOVERED replies, DISCONNECT w
 stopping, peers dropped after --peer-timeout seconds of silence.  Each `--peer`
 address also gets every ADVERTISE_PEER (and the final DISCONNECT) by unicast: the
 same frames, for hosts where nodes cannot share a port or multicast is unavailable.
+
+The last line's flags are serve.py's (and `netaio node`'s): the resource handlers and
+their notifications get those inner plugins.  `--x25519-seed` needs peer management
+(`--manage-peers` or `--peer`): netaio opens the box with the sender's pubkey from its
+advertisement, so a request from an unknown address cannot be decrypted.
 
 Workarounds for netaio 0.0.9 (none changes a byte on the wire):
   * `ignore_own_ip=False`: netaio's default drops every datagram whose source is the
@@ -41,8 +47,7 @@ import asyncio
 import socket
 import sys
 
-from netaio import Message, MessageType, UDPNode
-from netaio.common import Body
+from netaio import MessageType, UDPNode
 
 import peercommon as pc
 
@@ -67,7 +72,14 @@ def parse_args(argv):
     parser.add_argument("--no-multicast", action="store_true", help="do not join the multicast group")
     pc.add_peer_flags(parser)
     pc.add_plugin_flags(parser)
+    pc.add_layer_flags(parser)
     args = parser.parse_args(argv)
+    try:
+        args.inner = pc.inner_plugins(args)
+    except (pc.UsageError, ValueError) as error:
+        parser.error(str(error))
+    if args.x25519_seed is not None and not (args.manage_peers or args.peer):
+        parser.error("--x25519-seed needs --manage-peers or --peer")
     if not 0 <= args.port <= 65535:
         parser.error("--port must be 0...65535")
     if args.advertise_every <= 0 or args.peer_timeout <= 0:
@@ -102,19 +114,24 @@ class ReferenceUDPNode(UDPNode):
                   file=sys.stderr)
 
 
-def register_resource_handlers(node: UDPNode, store: pc.ResourceStore) -> None:
-    def notify(uri: bytes, content: bytes) -> None:
-        node.notify(uri, pc.reply(MessageType.NOTIFY_URI, uri, content))
+def register_resource_handlers(node: UDPNode, store: pc.ResourceStore, inner) -> None:
+    auth, cipher = inner
 
-    @node.on(MessageType.CREATE_URI)
+    def on(key):
+        return node.on(key, auth_plugin=auth, cipher_plugin=cipher)
+
+    def notify(uri: bytes, content: bytes) -> None:
+        node.notify(uri, pc.reply(MessageType.NOTIFY_URI, uri, content), auth_plugin=auth, cipher_plugin=cipher)
+
+    @on(MessageType.CREATE_URI)
     def create(msg, addr):
         return store.create(msg)
 
-    @node.on(MessageType.REQUEST_URI)
+    @on(MessageType.REQUEST_URI)
     def request(msg, addr):
         return store.request(msg)
 
-    @node.on(MessageType.UPDATE_URI)
+    @on(MessageType.UPDATE_URI)
     def update(msg, addr):
         answer, changed = store.update(msg)
         if changed:
@@ -122,36 +139,31 @@ def register_resource_handlers(node: UDPNode, store: pc.ResourceStore) -> None:
             asyncio.get_running_loop().call_soon(notify, msg.body.uri, msg.body.content)
         return answer
 
-    @node.on(MessageType.DELETE_URI)
+    @on(MessageType.DELETE_URI)
     def delete(msg, addr):
         return store.delete(msg)
 
-    @node.on(MessageType.SUBSCRIBE_URI)
+    @on(MessageType.SUBSCRIBE_URI)
     def subscribe(msg, addr):
         node.subscribe(msg.body.uri, addr)
         return pc.reply(MessageType.CONFIRM_SUBSCRIBE, msg.body.uri)
 
-    @node.on(MessageType.UNSUBSCRIBE_URI)
+    @on(MessageType.UNSUBSCRIBE_URI)
     def unsubscribe(msg, addr):
         if addr in node.subscriptions.get(msg.body.uri, ()):
             node.unsubscribe(msg.body.uri, addr)
         return pc.reply(MessageType.CONFIRM_UNSUBSCRIBE, msg.body.uri)
 
-    @node.on(MessageType.PUBLISH_URI)
+    @on(MessageType.PUBLISH_URI)
     def publish(msg, addr):
         asyncio.get_running_loop().call_soon(notify, msg.body.uri, msg.body.content)
         return pc.reply(MessageType.OK, msg.body.uri)
 
 
-def peer_message(node: UDPNode, message_type: MessageType, app_id: bytes) -> Message:
-    """Built exactly as netaio's advertisement loop builds it (fresh each time)."""
-    return Message.prepare(Body.prepare(node.peer_plugin.pack(node.local_peer), app_id), message_type)
-
-
 async def unicast_advertisements(node: UDPNode, peers, app_id: bytes, every: float) -> None:
     while True:
         for addr in peers:
-            node.send(peer_message(node, MessageType.ADVERTISE_PEER, app_id), addr)
+            node.send(pc.peer_message(node, MessageType.ADVERTISE_PEER, app_id), addr)
         await asyncio.sleep(every)
 
 
@@ -160,12 +172,12 @@ async def main(args) -> int:
     node = ReferenceUDPNode(
         multicast_interface=args.multicast_interface, join_multicast=not args.no_multicast,
         port=args.port, interface=args.host, multicast_group=args.multicast_group,
-        local_peer=pc.make_local_peer(args.peer_id),
+        local_peer=pc.make_local_peer(args.peer_id, pc.local_peer_data(args.inner[1])),
         auth_plugin=auth, cipher_plugin=cipher,
         default_handler=lambda msg, addr: pc.ResourceStore.not_found(msg),
         ignore_own_ip=False,
     )
-    register_resource_handlers(node, pc.ResourceStore())
+    register_resource_handlers(node, pc.ResourceStore(), args.inner)
     try:
         await node.start()
     except OSError as error:
@@ -198,7 +210,7 @@ async def main(args) -> int:
             await asyncio.gather(advertiser, return_exceptions=True)
         targets = dict.fromkeys(peers + list(node.peer_addrs))
         for addr in targets:
-            node.send(peer_message(node, MessageType.DISCONNECT, app_id), addr)
+            node.send(pc.peer_message(node, MessageType.DISCONNECT, app_id), addr)
     node.transport.close()
     return pc.EXIT_OK
 

@@ -96,7 +96,7 @@ def parse_once(texts: list[str]) -> list[tuple[bytes, bytes]]:
 def add_layer_flags(parser: argparse.ArgumentParser, server: bool = False) -> None:
     """Python-side test flags beyond the Swift CLI's: inner (per-handler / per-request)
     plugins and ephemeral handlers, for the interop tests of netaio's layering."""
-    group = parser.add_argument_group("inner layers (Python test peers only)")
+    group = parser.add_argument_group("inner layers")
     group.add_argument("--inner-hmac-secret", metavar="S",
                        help="inner HMACAuthPlugin({'secret': S, 'hmac_field': 'hmac2'}) on the "
                             "resource handlers / request")
@@ -176,6 +176,12 @@ def make_local_peer(peer_id: str | None, data: dict | None = None) -> Peer:
     """Same convention as the Swift CLI's PeerOptions: the id is the text's UTF-8 bytes."""
     peer_id = (peer_id or os.urandom(16).hex()).encode()
     return Peer(set(), peer_id, DefaultPeerPlugin().encode_data(data or {}))
+
+
+def peer_message(node, message_type: MessageType, app_id: bytes) -> Message:
+    """ADVERTISE_PEER / DISCONNECT for unicast, built exactly as netaio's advertisement
+    loop builds it (fresh each time)."""
+    return Message.prepare(Body.prepare(node.peer_plugin.pack(node.local_peer), app_id), message_type)
 
 
 def reply(message_type: MessageType, uri: bytes, content: bytes = b"") -> Message:
