@@ -16,6 +16,7 @@ public final class NodeEngine {
             localPeerPack = nil
             localPeerKey = configuration.localPeer?.id.map(ByteKey.init)
             peerRecordsArePure = configuration.peerPlugin is DefaultPeerPlugin
+            peerBook.forgetRecordBytes()
             lastPlainFrame = nil
             noteOuterPlugins()
         }

@@ -82,6 +82,11 @@ struct PeerBook {
         return true
     }
 
+    /// Forgets every remembered record (the peer plugin may have changed: parse again).
+    mutating func forgetRecordBytes() {
+        for i in recordBytes.indices { recordBytes[i] = [] }
+    }
+
     /// Records a new peer (after every known one). `id` must be unknown and equal `peer.id`.
     mutating func insert(_ peer: Peer, id: ByteKey, recordBytes bytes: [UInt8] = []) {
         let slot: Int

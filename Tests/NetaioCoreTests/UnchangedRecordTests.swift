@@ -61,4 +61,31 @@ import NetaioTestSupport
         }
         #expect(dropped)
     }
+
+    /// A plugin that reads peer data back to front: after switching to netaio's default
+    /// plugin, the same record bytes must be parsed again, not taken from memory.
+    struct ReversingPeerPlugin: PeerPlugin {
+        let inner = DefaultPeerPlugin()
+        func pack(_ peer: Peer) throws(PluginError) -> [UInt8] { try inner.pack(peer) }
+        func unpack(_ bytes: [UInt8]) throws(PluginError) -> Peer {
+            var p = try inner.unpack(bytes)
+            p.data = p.data.map { Array($0.reversed()) }
+            return p
+        }
+        func validate(_ peer: Peer) -> Bool { peer.id != nil }
+        func parseData(_ peer: Peer) throws(PluginError) -> PackifyValue { try inner.parseData(peer) }
+        func encodeData(_ data: PackifyValue, peerID: [UInt8]?) throws(PluginError) -> [UInt8] { try inner.encodeData(data, peerID: peerID) }
+    }
+
+    @Test func changingThePeerPluginForgetsRememberedRecords() throws {
+        var config = NodeConfiguration(role: .udpNode, random: SeededRandomSource(seed: Array("t".utf8)), clock: ManualUnixClock(1000), localPeer: Peer(id: b("N"), data: [0]))
+        config.peerPlugin = ReversingPeerPlugin()
+        let engine = NodeEngine(config)
+        try engine.managePeers(advertiseEvery: 1000, peerTimeout: 60)
+        try advertise(engine, id: "P", data: [1, 2], from: source)
+        #expect(engine.peer(id: b("P"))?.data == [2, 1])
+        engine.configuration.peerPlugin = DefaultPeerPlugin()
+        try advertise(engine, id: "P", data: [1, 2], from: source)
+        #expect(engine.peer(id: b("P"))?.data == [1, 2])
+    }
 }
