@@ -7,8 +7,9 @@ extension FuzzCheck {
     /// or in fuzz-chosen chunks. It never traps, only ever sends valid frames, and
     /// afterwards still answers a well-formed request on a new connection.
     ///
-    /// Input: flags (bit 0 sealed frames, bit 1 chunked), chunk plan, then the stream
-    /// (raw) or frame recipes (sealed).
+    /// Input: flags (bit 0 sealed frames, bit 1 chunked, bit 2 cut into frames the way
+    /// the NIO connection handler does and handed over with `received(frame:on:)`), chunk
+    /// plan, then the stream (raw) or frame recipes (sealed).
     public static let nodeTCPServer = FuzzCheck("FuzzNodeTCPServer") { input throws(FuzzFailure) in
         var reader = FuzzInput(input)
         let flags = reader.byte()
@@ -33,6 +34,19 @@ extension FuzzCheck {
 
         let conn = server.accepted(from: Address(host: "10.0.0.2", port: 40000))
         var offset = 0, step = 0
+        if flags & 4 != 0 {
+            // The socket driver's path: whole frames delimited by their header, no copy.
+            while stream.count - offset >= Header.size,
+                  let length = FrameDecoder.frameLength(header: stream[offset..<(offset + Header.size)]),
+                  stream.count - offset >= length {
+                stream.withUnsafeBytes { all in
+                    server.received(frame: UnsafeRawBufferPointer(rebasing: all[offset..<(offset + length)]), on: conn)
+                }
+                try fixture.drain(limit: 64 + 2 * length)
+                offset += length
+            }
+            offset = stream.count
+        }
         while offset < stream.count {
             let size = flags & 2 != 0 && !plan.isEmpty ? plan[step % plan.count] : stream.count
             step += 1
