@@ -109,8 +109,9 @@ extension NodeEngine {
     @discardableResult
     func learnPeer(from message: Message, _ ctx: HandlerContext) -> Bool {
         // Peers re-advertise the same record every few seconds: skip the parse when it is
-        // byte-identical to the one this address's peer was last refreshed from.
-        if peerRecordsArePure, peerBook.refreshIfUnchanged(at: ctx.remote, recordBytes: message.content, lastRx: nowSeconds) {
+        // byte-identical to the one this address's peer was last refreshed from (`process`
+        // already refreshed its `lastRx` for this frame).
+        if peerRecordsArePure, peerBook.isUnchanged(at: ctx.remote, recordBytes: message.content) {
             return true
         }
         guard let peer = parsePeer(message, ctx, requireData: true), let peerID = peer.id else { return false }

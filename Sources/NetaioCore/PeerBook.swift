@@ -10,7 +10,7 @@ struct PeerBook {
     private var slotByID = OrderedDictionary<ByteKey, Int>()
     private var slotByAddress = OrderedDictionary<Address, Int>()
     private var records: [Peer] = []
-    /// The peer record bytes each slot was last refreshed from (see `refreshIfUnchanged`).
+    /// The peer record bytes each slot was last refreshed from (see `isUnchanged`).
     private var recordBytes: [[UInt8]] = []
     private var freeSlots: [Int] = []
     /// The last address looked up and its slot: a frame's sender is looked up when its
@@ -72,14 +72,14 @@ struct PeerBook {
         return slotByAddress[address] == slot
     }
 
-    /// If `address` belongs to a peer last refreshed from exactly these record bytes, sets
-    /// its `lastRx` and returns true: parsing them again would give the same id and data,
-    /// and the address is already one of the peer's. (Only for a peer plugin whose parsing
-    /// is a pure function of the bytes; the caller decides.)
-    mutating func refreshIfUnchanged(at address: Address, recordBytes bytes: [UInt8], lastRx: Int) -> Bool {
-        guard !bytes.isEmpty, let slot = slot(at: address), recordBytes[slot] == bytes else { return false }
-        records[slot].lastRx = lastRx
-        return true
+    /// Whether `address` belongs to a peer last refreshed from exactly these record bytes:
+    /// parsing them again would give the same id and data, and the address is already one
+    /// of the peer's, so there is nothing to change (`lastRx` was refreshed by `touch` when
+    /// the frame arrived). Only for a peer plugin whose parsing is a pure function of the
+    /// bytes; the caller decides.
+    mutating func isUnchanged(at address: Address, recordBytes bytes: [UInt8]) -> Bool {
+        guard !bytes.isEmpty, let slot = slot(at: address) else { return false }
+        return recordBytes[slot] == bytes
     }
 
     /// Forgets every remembered record (the peer plugin may have changed: parse again).

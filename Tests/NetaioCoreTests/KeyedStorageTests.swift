@@ -45,17 +45,16 @@ import Testing
         let record: [UInt8] = [1, 2, 3]
         #expect(book.refresh(id: idB, heardAt: a1, data: [9], lastRx: 60, recordBytes: record) == false)
         // a1 still belongs to a: b's unchanged record from a1 must take the full path.
-        let unchangedFromOthersAddress = book.refreshIfUnchanged(at: a1, recordBytes: record, lastRx: 61)
+        let unchangedFromOthersAddress = book.isUnchanged(at: a1, recordBytes: record)
         #expect(!unchangedFromOthersAddress)
         #expect(book.unbind(a1) == idA)
         book.bind(a1, to: idB)
         #expect(book.isBound(a1, to: idB))
-        let unchangedAfterRebind = book.refreshIfUnchanged(at: a1, recordBytes: record, lastRx: 62)
+        let unchangedAfterRebind = book.isUnchanged(at: a1, recordBytes: record)
         #expect(unchangedAfterRebind)
-        #expect(book.peer(id: idB)?.lastRx == 62)
-        let changedRecord = book.refreshIfUnchanged(at: a1, recordBytes: [1, 2, 4], lastRx: 63)
+        let changedRecord = book.isUnchanged(at: a1, recordBytes: [1, 2, 4])
         #expect(!changedRecord)
-        let emptyRecord = book.refreshIfUnchanged(at: a1, recordBytes: [], lastRx: 63)
+        let emptyRecord = book.isUnchanged(at: a1, recordBytes: [])
         #expect(!emptyRecord)
         #expect(book.firstAddresses == [a2])  // one address per peer, in binding order
         let removed = book.remove(id: idB)
