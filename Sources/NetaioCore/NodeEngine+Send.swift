@@ -147,3 +147,16 @@ extension NodeEngine {
 struct SendFailure: Error {
     var reason: String
 }
+
+extension NodeEngine {
+    /// A message and its encoding (the `lastPlainFrame` memo), held by reference so checking
+    /// the memo copies nothing.
+    final class EncodedFrame {
+        let message: Message
+        let bytes: [UInt8]
+        init(_ message: Message, _ bytes: [UInt8]) {
+            self.message = message
+            self.bytes = bytes
+        }
+    }
+}

@@ -107,15 +107,6 @@ public final class NodeEngine {
     /// PEER_DISCOVERED or a resource answer repeat, and encoding includes a CRC pass.
     @exclusivity(unchecked) var lastPlainFrame: EncodedFrame?
 
-    /// A message and its encoding, held by reference so checking the memo copies nothing.
-    final class EncodedFrame {
-        let message: Message
-        let bytes: [UInt8]
-        init(_ message: Message, _ bytes: [UInt8]) {
-            self.message = message
-            self.bytes = bytes
-        }
-    }
     @exclusivity(unchecked) var connections = OrderedMap<ConnectionID, Connection>()
     @exclusivity(unchecked) var buffers: [ConnectionID: StreamBuffer] = [:]
     @exclusivity(unchecked) var peerBook = PeerBook()
