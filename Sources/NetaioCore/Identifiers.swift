@@ -140,8 +140,6 @@ struct OrderedMap<Key: Hashable, Value> {
     /// The keys in insertion order (a snapshot: mutating the map while iterating is fine).
     var keys: OrderedSet<Key> { storage.keys }
     var values: [Value] { Array(storage.values) }
-    /// (key, value) pairs in insertion order.
-    var elements: OrderedDictionary<Key, Value>.Elements { storage.elements }
 
     subscript(key: Key) -> Value? {
         get { storage[key] }
@@ -152,14 +150,6 @@ struct OrderedMap<Key: Hashable, Value> {
     mutating func removeValue(forKey key: Key) -> Value? { storage.removeValue(forKey: key) }
 
     func contains(_ key: Key) -> Bool { storage.index(forKey: key) != nil }
-
-    /// Changes an existing value in place (one hash lookup, no copy); false if absent.
-    @discardableResult
-    mutating func modify(_ key: Key, _ body: (inout Value) -> Void) -> Bool {
-        guard let i = storage.index(forKey: key) else { return false }
-        body(&storage.values[i])
-        return true
-    }
 }
 
 /// Peer ids, uris and app ids as dictionary keys. Up to 32 bytes are kept inline, so a
@@ -214,7 +204,4 @@ extension OrderedMap where Key == ByteKey {
 
     @discardableResult
     mutating func removeValue(forKey bytes: [UInt8]) -> Value? { removeValue(forKey: ByteKey(bytes)) }
-
-    @discardableResult
-    mutating func modify(_ bytes: [UInt8], _ body: (inout Value) -> Void) -> Bool { modify(ByteKey(bytes), body) }
 }

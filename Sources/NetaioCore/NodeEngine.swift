@@ -232,11 +232,7 @@ public final class NodeEngine {
         }
         buffers[id]!.append(bytes)
         while buffers[id] != nil, let length = buffers[id]!.frameLength() {
-            if length > configuration.maxFrameLength {
-                drop(.frameTooLarge(length), .connection(id))
-                close(id)
-                return
-            }
+            if refusedAsTooLarge(length, on: id) { return }
             guard buffers[id]!.available >= length else { return }
             let frame = buffers[id]!.take(length)
             handleFrame(frame, from: .connection(id), remote: remote, stream: true)
@@ -251,12 +247,17 @@ public final class NodeEngine {
             drop(.unknownEndpoint, .connection(id))
             return
         }
-        if bytes.count > configuration.maxFrameLength {
-            drop(.frameTooLarge(bytes.count), .connection(id))
-            close(id)
-            return
-        }
+        if refusedAsTooLarge(bytes.count, on: id) { return }
         handleFrame(bytes, from: .connection(id), remote: remote, stream: true)
+    }
+
+    /// A frame announced longer than `maxFrameLength` closes its connection (framing
+    /// cannot be trusted past it). Returns whether it did.
+    private func refusedAsTooLarge(_ length: Int, on id: ConnectionID) -> Bool {
+        guard length > configuration.maxFrameLength else { return false }
+        drop(.frameTooLarge(length), .connection(id))
+        close(id)
+        return true
     }
 
     /// The driver saw the connection end (EOF, reset, failed connect). Bytes of an

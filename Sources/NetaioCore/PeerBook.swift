@@ -23,7 +23,6 @@ struct PeerBook {
 
     func peer(id: ByteKey) -> Peer? { slotByID[id].map { records[$0] } }
     func peer(at address: Address) -> Peer? { slotByAddress[address].map { records[$0] } }
-    func contains(id: ByteKey) -> Bool { slotByID.index(forKey: id) != nil }
 
     /// The id of the peer bound to `address`.
     func id(at address: Address) -> ByteKey? {

@@ -19,6 +19,14 @@ public struct Verdict: Sendable {
         self.line = line
         self.time = time
     }
+
+    /// An invariant's verdict: it held (`heldWhen` says how often it was checked) or the
+    /// violations, in order.
+    public static func invariant(_ name: String, violations: [String], heldWhen: String, time: Double) -> Verdict {
+        Verdict(
+            name: "invariant: \(name)", passed: violations.isEmpty,
+            detail: violations.isEmpty ? heldWhen : violations.joined(separator: "; "), line: nil, time: time)
+    }
 }
 
 /// Everything a run produced.

@@ -9,6 +9,22 @@ extension Scenario {
         return Array((spec.keepID || incarnation <= 1 ? spec.name : "\(spec.name)#\(incarnation)").utf8)
     }
 
+    /// For `never_peer` expectations: node → (peer id it must never add → expectation
+    /// index). A peer named without an incarnation stands for its first 16 starts' ids.
+    public func forbiddenPeerIDs() -> [Int: [[UInt8]: Int]] {
+        var forbidden: [Int: [[UInt8]: Int]] = [:]
+        for (i, e) in expectations.enumerated() {
+            guard case .neverPeer(let nodes, let peers) = e.kind else { continue }
+            for n in nodes {
+                for p in peers {
+                    let incs = p.incarnation.map { [$0] } ?? Array(1...16)
+                    for k in incs { forbidden[n, default: [:]][peerID(node: p.node, incarnation: k)] = i }
+                }
+            }
+        }
+        return forbidden
+    }
+
     public func x25519Seed(node: Int, incarnation: Int) -> [UInt8] {
         NetaioCrypto.sha256(Array("x25519:\(nodes[node].name)#\(incarnation)".utf8))
     }

@@ -27,9 +27,7 @@ extension ScenarioRun {
     func addInvariantVerdicts() {
         let t = sim.now.seconds
         func add(_ name: String, _ violations: [String]) {
-            verdicts.append(Verdict(
-                name: "invariant: \(name)", passed: violations.isEmpty,
-                detail: violations.isEmpty ? "held at every step" : violations.joined(separator: "; "), line: nil, time: t))
+            verdicts.append(.invariant(name, violations: violations, heldWhen: "held at every step", time: t))
         }
         add("no node is its own peer", selfPeer)
         add("peer tables stay within max_peers", overFull)

@@ -56,7 +56,7 @@ final class ScenarioRun {
         for (i, spec) in scenario.nodes.enumerated() {
             sim.addNode(simSpec(spec, index: i), skew: spec.skew, drift: spec.drift)
         }
-        prepareNeverPeer()
+        forbidden = scenario.forbiddenPeerIDs()
         sim.observer = { [unowned self] node, event in self.observe(node, event) }
         for (i, spec) in scenario.nodes.enumerated() {
             guard let at = spec.startAt else { continue }
@@ -135,19 +135,6 @@ final class ScenarioRun {
             requestFailed(node, rid, error)
         case .dropped:
             break
-        }
-    }
-
-    private func prepareNeverPeer() {
-        for (i, e) in scenario.expectations.enumerated() {
-            guard case .neverPeer(let nodes, let peers) = e.kind else { continue }
-            for n in nodes {
-                for p in peers {
-                    // Every incarnation's id when none is named: the first 16 starts.
-                    let incs = p.incarnation.map { [$0] } ?? Array(1...16)
-                    for k in incs { forbidden[n, default: [:]][peerID(p.node, incarnation: k)] = i }
-                }
-            }
         }
     }
 

@@ -50,9 +50,7 @@ extension RealScenarioRun {
     func addInvariantVerdicts() {
         let t = now
         func add(_ name: String, _ violations: [String]) {
-            verdicts.append(Verdict(
-                name: "invariant: \(name)", passed: violations.isEmpty,
-                detail: violations.isEmpty ? "held at every peer-table change" : violations.joined(separator: "; "), line: nil, time: t))
+            verdicts.append(.invariant(name, violations: violations, heldWhen: "held at every peer-table change", time: t))
         }
         add("no node is its own peer", selfPeer)
         add("no request answered with wrong content", wrongContent)

@@ -50,15 +50,8 @@ extension RealScenarioRun {
             let address: Address
             switch spec.role {
             case .udpNode:
-                let udp: NetaioUDPNode
-                do {
-                    udp = try await NetaioUDPNode.bind(host: host, port: port, options: options, group: loop)
-                } catch where port != 0 {
-                    udp = try await NetaioUDPNode.bind(host: host, port: 0, options: options, group: loop)
-                } catch where host == "::1" {
-                    host = "127.0.0.1"
-                    udp = try await NetaioUDPNode.bind(host: host, port: 0, options: options, group: loop)
-                    await onLoop { self.log("\(spec.name): no IPv6 loopback, bound to 127.0.0.1") }
+                let udp = try await openFallingBack(spec.name, host: &host, port: port, "bound to") { h, p in
+                    try await NetaioUDPNode.bind(host: h, port: p, options: options, group: loop)
                 }
                 try await udp.emulateMulticast { [unowned self] in self.multicastTargets(excluding: node) }
                 try await udp.setInboundShim { [unowned self] bytes, source in self.shim(to: node, bytes, from: source) }
@@ -66,15 +59,8 @@ extension RealScenarioRun {
                 try await udp.setOutboundObserver { [unowned self] bytes, to in self.noteSent(bytes, from: node, to: to) }
                 (process, address) = (.udp(udp), udp.localAddress)
             case .tcpServer:
-                let server: NetaioTCPServer
-                do {
-                    server = try await NetaioTCPServer.start(host: host, port: port, options: options, group: loop)
-                } catch where port != 0 {
-                    server = try await NetaioTCPServer.start(host: host, port: 0, options: options, group: loop)
-                } catch where host == "::1" {
-                    host = "127.0.0.1"
-                    server = try await NetaioTCPServer.start(host: host, port: 0, options: options, group: loop)
-                    await onLoop { self.log("\(spec.name): no IPv6 loopback, listening on 127.0.0.1") }
+                let server = try await openFallingBack(spec.name, host: &host, port: port, "listening on") { h, p in
+                    try await NetaioTCPServer.start(host: h, port: p, options: options, group: loop)
                 }
                 (process, address) = (.server(server), server.localAddress)
             case .tcpClient:
@@ -200,15 +186,21 @@ extension RealScenarioRun {
         }
     }
 
-    func prepareNeverPeer() {
-        for (i, e) in scenario.expectations.enumerated() {
-            guard case .neverPeer(let nodes, let peers) = e.kind else { continue }
-            for n in nodes {
-                for p in peers {
-                    let incs = p.incarnation.map { [$0] } ?? Array(1...16)
-                    for k in incs { forbidden[n, default: [:]][peerID(p.node, incarnation: k)] = i }
-                }
-            }
+    /// Opens a listening node with `open(host, port)`: on `port` (the previous
+    /// incarnation's) when it is free, else on any free port; where there is no IPv6
+    /// loopback, on 127.0.0.1 (logged, and `host` updated).
+    private func openFallingBack<T>(
+        _ name: String, host: inout String, port: Int, _ verb: String, _ open: (String, Int) async throws -> T
+    ) async throws -> T {
+        do {
+            return try await open(host, port)
+        } catch where port != 0 {
+            return try await open(host, 0)
+        } catch where host == "::1" {
+            host = "127.0.0.1"
+            let opened = try await open(host, 0)
+            await onLoop { self.log("\(name): no IPv6 loopback, \(verb) 127.0.0.1") }
+            return opened
         }
     }
 }

@@ -121,7 +121,7 @@ final class RealScenarioRun: @unchecked Sendable {
         let end = Self.endTime(scenario)
         await onLoop {
             self.analyseFaults()
-            self.prepareNeverPeer()
+            self.forbidden = self.scenario.forbiddenPeerIDs()
             self.log("real transport: loopback sockets, wall clock ×\(fmtScale(self.timeScale)); not deterministic (no trace hash)")
             for line in self.delayOnly { self.log("delay only (not injected): \(line)") }
             for line in self.unhonoured { self.log("NOT HONOURED: \(line)") }
