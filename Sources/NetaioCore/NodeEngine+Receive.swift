@@ -67,6 +67,25 @@ extension NodeEngine {
     /// this lookup runs for every frame.
     func takeHandler(for message: Message, host: Address) -> (HandlerEntry, HandlerKey)? {
         let uri = ByteKey(message.uri)
+        // Most frames are of a kind just seen (advertisements, the same request): with no
+        // ephemeral or host-keyed handler to take precedence, the memo answers.
+        let memoUsable = ephemeralHandlers.isEmpty && hostKeyedHandlers == 0
+        if memoUsable {
+            // Indexing (not `for … in`) compares in place instead of copying each memo.
+            for i in handlerMemo.indices where handlerMemo[i].type == message.type && handlerMemo[i].uri == uri {
+                let key = handlerMemo[i].byURI ? HandlerKey(message.type, uri: message.uri) : HandlerKey(message.type)
+                return (handlerMemo[i].entry, key)
+            }
+        }
+        guard let found = lookUpHandler(for: message, uri: uri, host: host) else { return nil }
+        if memoUsable, ephemeralHandlers.isEmpty {
+            if handlerMemo.count == HandlerMemo.capacity { handlerMemo.removeFirst() }
+            handlerMemo.append(HandlerMemo(type: message.type, uri: uri, entry: found.0, byURI: found.1.uri != nil))
+        }
+        return found
+    }
+
+    private func lookUpHandler(for message: Message, uri: ByteKey, host: Address) -> (HandlerEntry, HandlerKey)? {
         if hostKeyedHandlers > 0, let entry = handler(for: HandlerTableKey(message.type, uri: uri, host: host)) {
             return (entry, HandlerKey(message.type, uri: message.uri, host: host))
         }
@@ -141,6 +160,16 @@ extension NodeEngine {
     func touchPeer(at remote: Address) {
         peerBook.touch(at: remote) { nowSeconds }
     }
+}
+
+/// A permanent handler found for a (type, uri): valid until the handler table changes.
+struct HandlerMemo {
+    static let capacity = 4
+    let type: MessageType
+    let uri: ByteKey
+    let entry: NodeEngine.HandlerEntry
+    /// Found under (type, uri) rather than (type) alone.
+    let byURI: Bool
 }
 
 extension OrderedMap where Key == ConnectionID {

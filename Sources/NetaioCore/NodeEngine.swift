@@ -25,7 +25,8 @@ public final class NodeEngine {
     /// timeout error handler; may e.g. `connect` again).
     public var requestTimeoutHandler: ((RequestTimeout, NodeEngine) -> Void)?
 
-    struct HandlerEntry {
+    /// A class so that handing an entry out (every frame) is one retain, not three.
+    final class HandlerEntry {
         let handler: Handler
         let authPlugin: (any AuthPlugin)?
         let cipherPlugin: (any CipherPlugin)?
@@ -90,8 +91,12 @@ public final class NodeEngine {
     @exclusivity(unchecked) private var spareOutbox: [Action] = []
     @exclusivity(unchecked) private var counter: UInt64 = 0
 
-    @exclusivity(unchecked) var handlers: [HandlerTableKey: HandlerEntry] = [:]
+    @exclusivity(unchecked) var handlers: [HandlerTableKey: HandlerEntry] = [:] {
+        didSet { handlerMemo.removeAll(keepingCapacity: true) }
+    }
     @exclusivity(unchecked) var ephemeralHandlers: [HandlerTableKey: HandlerEntry] = [:]
+    /// Permanent handlers recently found by (type, uri), see `takeHandler`.
+    @exclusivity(unchecked) var handlerMemo: [HandlerMemo] = []
     /// How many keys of both tables have the (type, uri, host) form.
     @exclusivity(unchecked) var hostKeyedHandlers = 0
     /// The peer plugin's pack of the local peer, made once per configuration.
@@ -292,7 +297,7 @@ public final class NodeEngine {
 
     /// UDP: one datagram from `source`. Bytes after the frame are ignored (as netaio).
     public func received(datagram: [UInt8], from source: Address) {
-        if configuration.ignoreOwnIP, let local = configuration.localAddress, local.host == source.host {
+        if configuration.ignoreOwnIP, let local = configuration.localAddress, local.hasSameHost(as: source) {
             drop(.ownAddress, .address(source))
             return
         }
