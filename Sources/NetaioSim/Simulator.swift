@@ -21,12 +21,14 @@ public final class Simulator {
     @exclusivity(unchecked) var boundAddresses: [Address: Int] = [:]
     /// UDP nodes per LAN segment, in index order (multicast recipients).
     @exclusivity(unchecked) var udpMembers: [Int: [Int]] = [:]
+    /// Each host's address, beside `nodes`: every datagram names its sender's.
+    @exclusivity(unchecked) var hostAddresses: [Address] = []
 
     /// Faults for every link without an override.
-    public var defaults = LinkFaults()
+    @exclusivity(unchecked) public var defaults = LinkFaults()
     /// Later overrides win.
-    public var overrides: [LinkOverride] = []
-    public private(set) var partitions: [Partition] = []
+    @exclusivity(unchecked) public var overrides: [LinkOverride] = []
+    @exclusivity(unchecked) public private(set) var partitions: [Partition] = []
     /// Transmission queues of bandwidth-limited link directions: when each is free again.
     var linkBusyUntil: [LinkKey: SimTime] = [:]
 
@@ -65,6 +67,7 @@ public final class Simulator {
         let index = nodes.count
         nodes.append(SimNode(spec: spec, clock: SimNodeClock(virtualTime, skew: skew, drift: drift)))
         engines.append(nil)
+        hostAddresses.append(spec.address)
         if spec.role != .tcpClient { boundAddresses[spec.address] = index }
         if spec.role == .udpNode { udpMembers[spec.segment, default: []].append(index) }
         return index
@@ -84,7 +87,7 @@ public final class Simulator {
 
     /// Processes every event up to and including `time`, then sets the clock to `time`.
     public func run(until time: SimTime) {
-        while let next = queue.nextTime, next <= time {
+        while let next = queue.nextTime(), next <= time {
             let entry = queue.pop()!
             virtualTime.now = entry.time
             eventsProcessed += 1

@@ -2,12 +2,11 @@
 /// in the order they were scheduled, which makes the run a pure function of the seed and
 /// scenario.
 ///
-/// Two 4-ary min-heaps of plain keys, one per lane: `.soon` for packets and calls (many,
-/// short-lived) and `.later` for timers (one or two per node, seconds away). A pop takes
-/// the smaller head, so the order is exactly that of one queue (keys are unique); but the
-/// heap most pops sift stays small and shallow, which matters when a thousand nodes'
-/// state keeps pushing it out of the cache. Payloads sit in a slot array, so sifting
-/// never copies (or retains) them.
+/// Two lanes of plain keys: `.soon` for packets and calls (many, milliseconds ahead) in a
+/// calendar queue (`CalendarLane`), `.later` for timers (one or two per node, seconds
+/// away) in a 4-ary min-heap. A pop takes the smaller head, so the order is exactly that
+/// of one queue (keys are unique). Payloads sit in a slot array, so ordering keys never
+/// copies (or retains) them.
 struct EventQueue<Payload> {
     enum Lane {
         case soon
@@ -20,7 +19,7 @@ struct EventQueue<Payload> {
         var payload: Payload
     }
 
-    private var soon = KeyHeap()
+    private var soon = CalendarLane()
     private var later = KeyHeap()
     private var payloads: [Payload?] = []
     private var freeSlots: [Int] = []
@@ -28,15 +27,12 @@ struct EventQueue<Payload> {
 
     var count: Int { soon.count + later.count }
     var isEmpty: Bool { soon.isEmpty && later.isEmpty }
-    var nextTime: SimTime? { nextKey.map { SimTime(nanoseconds: $0.time) } }
+    /// When the next event is due (finding it may sort a bucket, hence `mutating`).
+    mutating func nextTime() -> SimTime? { nextKey().map { SimTime(nanoseconds: $0.time) } }
 
-    private var nextKey: EventKey? {
-        switch (soon.first, later.first) {
-        case (let a?, let b?): EventKey.before(a, b) ? a : b
-        case (let a?, nil): a
-        case (nil, let b?): b
-        case (nil, nil): nil
-        }
+    private mutating func nextKey() -> EventKey? {
+        let timer = later.first
+        return soon.first(before: timer) ?? timer
     }
 
     mutating func push(_ payload: Payload, at time: SimTime, lane: Lane = .soon) {
@@ -58,11 +54,13 @@ struct EventQueue<Payload> {
 
     mutating func pop() -> Entry? {
         let top: EventKey
-        switch (soon.first, later.first) {
-        case (let a?, let b?): top = EventKey.before(a, b) ? soon.popFirst() : later.popFirst()
-        case (.some, nil): top = soon.popFirst()
-        case (nil, .some): top = later.popFirst()
-        case (nil, nil): return nil
+        if soon.first(before: later.first) != nil {
+            top = soon.popFirst()
+        } else if !later.isEmpty {
+            top = later.popFirst()
+            soon.clockAdvanced(to: top.time)
+        } else {
+            return nil
         }
         let payload = payloads[top.slot].take()!
         freeSlots.append(top.slot)
