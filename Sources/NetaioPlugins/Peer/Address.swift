@@ -10,12 +10,49 @@ import Darwin
 /// text form of an IPv4 or IPv6 address (or, for a TCP client, whatever name it was told
 /// to connect to), kept verbatim because netaio compares these tuples by value.
 public struct Address: Hashable, Sendable, Comparable, CustomStringConvertible {
-    public var host: String
+    public var host: String {
+        didSet { hostHash = Self.fingerprint(host) }
+    }
     public var port: UInt16
+    /// FNV-1a of the host's UTF-8 bytes, made once: addresses are hashed and compared for
+    /// every received frame (peer lookups, handler keys, the own-address check), and
+    /// hashing a string walks its bytes each time.
+    public private(set) var hostHash: UInt64
 
     public init(host: String, port: UInt16) {
         self.host = host
         self.port = port
+        hostHash = Self.fingerprint(host)
+    }
+
+    /// Equal hosts are equal byte for byte, as Python compares `str`s (not by Unicode
+    /// canonical equivalence, as Swift's `String ==` would).
+    public static func == (a: Address, b: Address) -> Bool {
+        a.port == b.port && a.hasSameHost(as: b)
+    }
+
+    /// Whether both name the same host (ports aside), byte for byte.
+    public func hasSameHost(as other: Address) -> Bool {
+        hostHash == other.hostHash && Self.sameBytes(host, other.host)
+    }
+
+    private static func sameBytes(_ a: String, _ b: String) -> Bool {
+        var a = a, b = b  // `withUTF8` is mutating; native strings are not copied
+        return a.withUTF8 { x in
+            b.withUTF8 { y in x.count == y.count && (x.count == 0 || memcmp(x.baseAddress!, y.baseAddress!, x.count) == 0) }
+        }
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(hostHash ^ (UInt64(port) &* 0x9E37_79B9_7F4A_7C15))
+    }
+
+    private static func fingerprint(_ host: String) -> UInt64 {
+        var h: UInt64 = 0xcbf2_9ce4_8422_2325
+        for byte in host.utf8 {
+            h = (h ^ UInt64(byte)) &* 0x100_0000_01b3
+        }
+        return h
     }
 
     public enum Family: Sendable { case ipv4, ipv6 }
@@ -65,7 +102,7 @@ public struct Address: Hashable, Sendable, Comparable, CustomStringConvertible {
     }
 
     public static func < (a: Address, b: Address) -> Bool {
-        (a.host.utf8.lexicographicallyPrecedes(b.host.utf8)) || (a.host == b.host && a.port < b.port)
+        (a.host.utf8.lexicographicallyPrecedes(b.host.utf8)) || (a.hasSameHost(as: b) && a.port < b.port)
     }
 
     private static func parse(_ host: String, family: Int32, size: Int) -> [UInt8]? {
