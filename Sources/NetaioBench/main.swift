@@ -13,6 +13,8 @@ let usage = """
                 run with no further arguments for its usage)
       --quick   short repetitions (a smoke run, not a measurement)
       --only S  run only the rows whose name contains S
+      sim --scenario FILE   time your own scenario file instead of the two fixtures (its
+                expectations need not pass; the row says whether they did)
 
     Build in release mode first: swift build -c release --product netaio-bench
     Compare with Python: scripts/bench-codec, scripts/bench-plugins
@@ -23,6 +25,10 @@ let quick = arguments.contains("--quick")
 arguments.removeAll { $0 == "--quick" }
 if let i = arguments.firstIndex(of: "--only"), i + 1 < arguments.count {
     onlyRowsContaining = arguments[i + 1]
+    arguments.removeSubrange(i...(i + 1))
+}
+if let i = arguments.firstIndex(of: "--scenario"), i + 1 < arguments.count {
+    simScenarioFile = arguments[i + 1]
     arguments.removeSubrange(i...(i + 1))
 }
 let harness = quick ? Harness.quick : Harness.standard

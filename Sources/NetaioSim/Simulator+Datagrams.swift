@@ -19,11 +19,10 @@ extension Simulator {
     func multicast(from: Int, _ bytes: [UInt8], group: Address) {
         let packet = nextPacket()
         tracePacket(.multicast, node: from, other: -1, packet: packet, bytes: bytes, payload: bytes, detail: "multicast \(group)")
-        let sender = nodes[from]
         let v6 = group.host.contains(":")
-        for r in udpMembers[sender.spec.segment] ?? [] where r != from {
-            let n = nodes[r]
-            guard n.spec.address.port == group.port, n.isIPv6 == v6 else { continue }
+        guard let members = udpMembers[nodes[from].spec.segment] else { return }
+        for r in members where r != from {
+            guard hostAddresses[r].port == group.port, nodes[r].isIPv6 == v6 else { continue }
             transmit(from: from, to: r, bytes, packet: packet)
         }
     }
@@ -45,7 +44,7 @@ extension Simulator {
             payload[i] ^= UInt8(1 + generator.below(255))
             tracePacket(.corrupt, node: to, other: from, packet: packet, bytes: payload, payload: payload, detail: "byte \(i) flipped")
         }
-        let source = nodes[from].spec.address
+        let source = hostAddresses[from]
         queue.push(.datagram(to: to, from: from, source: source, bytes: payload, packet: packet), at: departure + .seconds(delay))
         if generator.chance(f.duplicate) {
             var again = f.latency.draw(&generator)

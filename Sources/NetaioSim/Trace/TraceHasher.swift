@@ -39,7 +39,7 @@ struct TraceHasher {
             put(UInt64(r.messageType), 1)
             put(UInt64(payload.count), 4)
         }
-        withUnsafeBytes(of: fixed) { buffer.append(contentsOf: $0.prefix(Self.fixedSize)) }
+        withUnsafeBytes(of: fixed) { buffer.append(contentsOf: UnsafeRawBufferPointer(rebasing: $0[0..<Self.fixedSize])) }
         buffer.append(contentsOf: payload)
         if buffer.count >= 1 << 16 { flush() }
     }

@@ -35,6 +35,9 @@ public struct AuthFields: Equatable, Hashable, Sendable {
         .dict(fields.map { PackifyDictEntry(.string($0.name), $0.value) })
     }
 
+    /// The auth block of a message without auth fields.
+    static let emptyEncoding: [UInt8] = try! AuthFields().encode()
+
     public func encode() throws(WireError) -> [UInt8] {
         var out: [UInt8] = []
         try encode(into: &out)
@@ -58,6 +61,8 @@ public struct AuthFields: Equatable, Hashable, Sendable {
 
     static func decode(_ buf: UnsafeRawBufferPointer, maxDepth: Int) throws(WireError) -> AuthFields {
         guard buf.count > 0 else { throw .emptyAuthBlock }
+        // Frames without auth plugins (most of them) carry the empty dict: skip the decoder.
+        if buf.elementsEqual(emptyEncoding) { return AuthFields() }
         let value: PackifyValue
         do {
             value = try PackifyDecoder(maxDepth: maxDepth).decodeValue(buf, 0, buf.count, depth: 0)
