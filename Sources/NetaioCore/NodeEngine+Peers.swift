@@ -19,15 +19,17 @@ extension NodeEngine {
             appID: appID, advertiseEvery: advertiseEvery, peerTimeout: peerTimeout,
             authPlugin: authPlugin, cipherPlugin: cipherPlugin)
         peerManagement[appID] = app
-        on(HandlerKey(.advertisePeer, uri: appID), authPlugin: authPlugin, cipherPlugin: cipherPlugin) { [unowned self] m, ctx in
+        // The engine owns these handlers and is the only one to call them, so it outlives
+        // every call: `unowned(unsafe)` skips the per-call strong-retain check of `unowned`.
+        on(HandlerKey(.advertisePeer, uri: appID), authPlugin: authPlugin, cipherPlugin: cipherPlugin) { [unowned(unsafe) self] m, ctx in
             guard self.learnPeer(from: m, ctx) else { return nil }
             return self.peerMessage(.peerDiscovered, appID)
         }
-        on(HandlerKey(.peerDiscovered, uri: appID), authPlugin: authPlugin, cipherPlugin: cipherPlugin) { [unowned self] m, ctx in
+        on(HandlerKey(.peerDiscovered, uri: appID), authPlugin: authPlugin, cipherPlugin: cipherPlugin) { [unowned(unsafe) self] m, ctx in
             _ = self.learnPeer(from: m, ctx)
             return nil
         }
-        on(HandlerKey(.disconnect, uri: appID), authPlugin: authPlugin, cipherPlugin: cipherPlugin) { [unowned self] m, ctx in
+        on(HandlerKey(.disconnect, uri: appID), authPlugin: authPlugin, cipherPlugin: cipherPlugin) { [unowned(unsafe) self] m, ctx in
             self.peerLeft(m, ctx)
             return nil
         }

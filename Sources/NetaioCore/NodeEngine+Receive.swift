@@ -9,7 +9,8 @@ extension NodeEngine {
     func handleFrame(_ bytes: UnsafeRawBufferPointer, from origin: Endpoint, remote: Address, stream: Bool) {
         let frame: FrameDecoder.DecodedFrame
         do {
-            frame = try FrameDecoder(types: configuration.messageTypes).decodeFrame(bytes)
+            frame = try FrameDecoder(types: configuration.messageTypes)
+                .decodeFrame(bytes, uriHint: lastURI, contentHint: peerBook.recordBytes(at: remote))
         } catch {
             drop(.undecodable(error), origin)
             // Q20: on TCP the header delimited the frame, so the stream is still in sync:
@@ -19,6 +20,7 @@ extension NodeEngine {
             }
             return
         }
+        lastURI = frame.message.uri
         guard frame.checksumMatches else {
             drop(.checksumMismatch, origin)
             if configuration.repliesToInvalidMessages {

@@ -111,6 +111,9 @@ public final class NodeEngine {
     /// The last message encoded without any plugin, and its bytes: replies such as
     /// PEER_DISCOVERED or a resource answer repeat, and encoding includes a CRC pass.
     @exclusivity(unchecked) var lastPlainFrame: EncodedFrame?
+    /// The uri of the last frame decoded: the next one usually has the same, and then
+    /// shares this array instead of allocating its own.
+    @exclusivity(unchecked) var lastURI: [UInt8] = []
 
     @exclusivity(unchecked) var connections = OrderedMap<ConnectionID, Connection>()
     @exclusivity(unchecked) var buffers: [ConnectionID: StreamBuffer] = [:]

@@ -81,6 +81,12 @@ struct PeerBook {
         return recordBytes[slot] == bytes
     }
 
+    /// The record bytes the peer at `address` was last refreshed from (empty when none).
+    mutating func recordBytes(at address: Address) -> [UInt8]? {
+        guard let slot = slot(at: address) else { return nil }
+        return recordBytes[slot]
+    }
+
     /// Forgets every remembered record (the peer plugin may have changed: parse again).
     mutating func forgetRecordBytes() {
         for i in recordBytes.indices { recordBytes[i] = [] }

@@ -37,10 +37,13 @@ public struct Address: Hashable, Sendable, Comparable, CustomStringConvertible {
     }
 
     private static func sameBytes(_ a: String, _ b: String) -> Bool {
-        var a = a, b = b  // `withUTF8` is mutating; native strings are not copied
-        return a.withUTF8 { x in
-            b.withUTF8 { y in x.count == y.count && (x.count == 0 || memcmp(x.baseAddress!, y.baseAddress!, x.count) == 0) }
+        let same = a.utf8.withContiguousStorageIfAvailable { x in
+            b.utf8.withContiguousStorageIfAvailable { y in
+                x.count == y.count && (x.count == 0 || memcmp(x.baseAddress!, y.baseAddress!, x.count) == 0)
+            }
         }
+        if let same, let same { return same }
+        return a.utf8.elementsEqual(b.utf8)  // bridged strings without contiguous storage
     }
 
     public func hash(into hasher: inout Hasher) {

@@ -54,12 +54,14 @@ public struct Body: Equatable, Hashable, Sendable {
         try withRawBytes(bytes) { buf throws(WireError) in try decode(buf) }
     }
 
-    static func decode(_ buf: UnsafeRawBufferPointer) throws(WireError) -> Body {
+    /// `uriHint`/`contentHint`: arrays the caller expects (the last uri, the sender's last
+    /// payload); when the bytes match, the body shares them instead of copying.
+    static func decode(_ buf: UnsafeRawBufferPointer, uriHint: [UInt8]? = nil, contentHint: [UInt8]? = nil) throws(WireError) -> Body {
         guard buf.count >= 2 else { throw .truncated(part: "body uri length", needed: 2, available: buf.count) }
         let uriLength = Int(readUInt(buf, 0, 2))
         guard uriLength <= buf.count - 2 else { throw .uriLengthPastEnd(uriLength: uriLength, available: buf.count - 2) }
         return Body(
-            uri: copyBytes(UnsafeRawBufferPointer(rebasing: buf[2..<(2 + uriLength)])),
-            content: copyBytes(UnsafeRawBufferPointer(rebasing: buf[(2 + uriLength)...])))
+            uri: copyBytes(UnsafeRawBufferPointer(rebasing: buf[2..<(2 + uriLength)]), reusing: uriHint),
+            content: copyBytes(UnsafeRawBufferPointer(rebasing: buf[(2 + uriLength)...]), reusing: contentHint))
     }
 }

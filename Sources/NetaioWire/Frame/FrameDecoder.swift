@@ -50,6 +50,13 @@ public struct FrameDecoder: Sendable {
     }
 
     public func decodeFrame(_ buf: UnsafeRawBufferPointer) throws(WireError) -> DecodedFrame {
+        try decodeFrame(buf, uriHint: nil, contentHint: nil)
+    }
+
+    /// The same, sharing `uriHint`/`contentHint` as the message's uri/content when the
+    /// frame carries exactly those bytes (a node's receive path passes the last uri and
+    /// the sender's last peer record: advertisements repeat, allocations need not).
+    public func decodeFrame(_ buf: UnsafeRawBufferPointer, uriHint: [UInt8]?, contentHint: [UInt8]?) throws(WireError) -> DecodedFrame {
         let header = try Header.decode(buf, types: types)
         let authEnd = Header.size + Int(header.authLength)
         let bodyEnd = authEnd + Int(header.bodyLength)
@@ -61,7 +68,7 @@ public struct FrameDecoder: Sendable {
             throw .truncated(part: "body block", needed: Int(header.bodyLength), available: buf.count - authEnd)
         }
         let bodyBytes = UnsafeRawBufferPointer(rebasing: buf[authEnd..<bodyEnd])
-        let body = try Body.decode(bodyBytes)
+        let body = try Body.decode(bodyBytes, uriHint: uriHint, contentHint: contentHint)
         return DecodedFrame(
             header: header,
             message: Message(type: header.messageType, authFields: auth, body: body),

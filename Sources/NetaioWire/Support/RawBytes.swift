@@ -1,3 +1,11 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// Runs `body` on the contiguous bytes of any byte collection (copying only when the
 /// collection is not contiguous), keeping the body's typed error.
 @inline(__always)
@@ -19,4 +27,14 @@ func withRawBytes<R, E: Error>(
 @inline(__always)
 func copyBytes(_ source: UnsafeRawBufferPointer) -> [UInt8] {
     Array(source)
+}
+
+/// `source` as an array: `known` itself when it holds the same bytes (a receiver that sees
+/// the same uri or payload again shares one buffer instead of allocating), else a copy.
+func copyBytes(_ source: UnsafeRawBufferPointer, reusing known: [UInt8]?) -> [UInt8] {
+    if let known, known.count == source.count,
+       known.withUnsafeBytes({ k in source.count == 0 || memcmp(k.baseAddress!, source.baseAddress!, source.count) == 0 }) {
+        return known
+    }
+    return Array(source)
 }
