@@ -4,11 +4,12 @@ import OrderedCollections
 ///
 /// Records live in slots with stable indices and both maps point at slots, so the hot
 /// path (every frame that passes the outer layers refreshes its sender's `lastRx`) is one
-/// address lookup and an array write. Ids keep first-seen order and addresses keep binding
-/// order, so everything the engine emits from here is independent of hashing.
+/// address lookup (`AddressIndex`: no SipHash per frame) and an array write. Ids keep
+/// first-seen order and addresses keep binding order, so everything the engine emits
+/// from here is independent of hashing.
 struct PeerBook {
     private var slotByID = OrderedDictionary<ByteKey, Int>()
-    private var slotByAddress = OrderedDictionary<Address, Int>()
+    private var slotByAddress = AddressIndex()
     private var records: [Peer] = []
     /// The peer record bytes each slot was last refreshed from (see `isUnchanged`).
     private var recordBytes: [[UInt8]] = []
@@ -36,7 +37,7 @@ struct PeerBook {
         return slotByID[id] == slot
     }
 
-    func isBound(_ address: Address) -> Bool { slotByAddress.index(forKey: address) != nil }
+    func isBound(_ address: Address) -> Bool { slotByAddress[address] != nil }
 
     /// Sets `lastRx` of the peer bound to `address`, if any.
     mutating func touch(at address: Address, lastRx: () -> Int) {

@@ -18,7 +18,7 @@ public final class Simulator {
     /// touches one object less.
     @exclusivity(unchecked) var engines: [NodeEngine?] = []
     /// Bound addresses (UDP sockets, listening TCP servers) → node. Looked up, never iterated.
-    @exclusivity(unchecked) var boundAddresses: [Address: Int] = [:]
+    @exclusivity(unchecked) var boundAddresses = AddressIndex()
     /// UDP nodes per LAN segment, in index order (multicast recipients).
     @exclusivity(unchecked) var udpMembers: [Int: [Int]] = [:]
     /// Each host's address, beside `nodes`: every datagram names its sender's.

@@ -64,4 +64,39 @@ import Testing
         book.insert(Peer(addrs: [], id: Array("c".utf8)), id: ByteKey(Array("c".utf8)))
         #expect(book.peers.map(\.id) == [Array("a".utf8), Array("c".utf8)])
     }
+
+    /// The address index against an ordered dictionary model: random inserts, updates and
+    /// removals over colliding ports and hosts (growth, holes, compaction) give the same
+    /// lookups and the same insertion order.
+    @Test(arguments: [UInt64(3), 99])
+    func addressIndexMatchesAnOrderedModel(seed: UInt64) {
+        var state = seed
+        func next() -> UInt64 {  // SplitMix64
+            state &+= 0x9E37_79B9_7F4A_7C15
+            var z = state
+            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+            return z ^ (z >> 31)
+        }
+        let hosts = (0..<40).map { "10.0.\($0 / 8).\($0 % 8)" } + ["::1", "fe80::1", "host.example", ""]
+        var index = AddressIndex()
+        var model: [(key: Address, value: Int)] = []
+        for step in 0..<6_000 {
+            let a = Address(host: hosts[Int(next() % UInt64(hosts.count))], port: UInt16(8000 + next() % 3))
+            let slot = model.firstIndex { $0.key == a }
+            if next() % 3 == 0 {
+                index[a] = nil
+                if let slot { model.remove(at: slot) }
+            } else {
+                index[a] = step
+                if let slot { model[slot].value = step } else { model.append((a, step)) }
+            }
+            #expect(index[a] == model.first { $0.key == a }?.value)
+            if step % 500 == 0 || step == 5_999 {
+                #expect(index.count == model.count)
+                #expect(index.elements.map(\.key) == model.map(\.key) && index.elements.map(\.value) == model.map(\.value))
+            }
+        }
+        #expect(index.removeValue(forKey: Address(host: "not.there", port: 1)) == nil)
+    }
 }
