@@ -1,7 +1,9 @@
 /// What a handler knows about the message it is handling, and shortcuts back into the
 /// engine (subscribe the sender, send to it). Valid only during the handler call.
 public struct HandlerContext {
-    public unowned let node: NodeEngine
+    /// `unowned(unsafe)`: the context lives only for the handler call, during which the
+    /// engine is running it (a checked `unowned` costs a retain and release per frame).
+    public unowned(unsafe) let node: NodeEngine
     /// The connection or address the message came from; replies go there.
     public let origin: Endpoint
     /// The remote address (`host` of the handler keys).

@@ -35,7 +35,7 @@ struct EventQueue<Payload> {
         return soon.first(before: timer) ?? timer
     }
 
-    mutating func push(_ payload: Payload, at time: SimTime, lane: Lane = .soon) {
+    mutating func push(_ payload: consuming Payload, at time: SimTime, lane: Lane = .soon) {
         let slot: Int
         if let free = freeSlots.popLast() {
             slot = free
