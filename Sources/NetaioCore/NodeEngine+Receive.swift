@@ -32,6 +32,7 @@ extension NodeEngine {
     }
 
     func process(_ incoming: Message, from origin: Endpoint, remote: Address) {
+        guard outerAuthActive || outerCipherActive else { return dispatch(incoming, from: origin, remote: remote) }
         var message = incoming
         if outerAuthActive, let auth = configuration.authPlugin {
             guard auth.check(message, context: pluginContext, peer: peer(at: remote), peerPlugin: configuration.peerPlugin) else {
@@ -52,6 +53,12 @@ extension NodeEngine {
                 return
             }
         }
+        dispatch(message, from: origin, remote: remote)
+    }
+
+    /// A frame that passed the outer layers: refresh its sender, then the pending
+    /// request it answers, else its handler, else the default handler.
+    private func dispatch(_ message: Message, from origin: Endpoint, remote: Address) {
         touchPeer(at: remote)
         if completeRequest(with: message, from: origin) { return }
         if let (entry, key) = takeHandler(for: message, host: remote) {
