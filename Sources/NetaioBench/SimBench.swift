@@ -27,7 +27,7 @@ enum SimBench {
             let grown = max(0, peakResidentBytes() - before)
             let perNode = Double(grown) / Double(scenario.nodes.count)
             let name = URL(fileURLWithPath: file).deletingPathExtension().lastPathComponent
-            print(#"{"impl":"swift","name":"sim \#(name)","nodes":\#(scenario.nodes.count),"events":\#(result.eventsProcessed),"wall_s":\#(seconds),"events_per_s":\#(Double(result.eventsProcessed) / seconds),"virtual_s":\#(result.virtualSeconds),"peak_rss_growth_bytes":\#(grown),"bytes_per_node":\#(perNode),"passed":\#(result.passed),"trace_hash":"\#(result.traceHash)"}"#)
+            print(#"{"impl":"swift","name":"sim \#(name)","nodes":\#(scenario.nodes.count),"events":\#(result.eventsProcessed),"trace_records":\#(result.traceRecords),"wall_s":\#(seconds),"events_per_s":\#(Double(result.eventsProcessed) / seconds),"virtual_s":\#(result.virtualSeconds),"peak_rss_growth_bytes":\#(grown),"bytes_per_node":\#(perNode),"passed":\#(result.passed),"trace_hash":"\#(result.traceHash)"}"#)
             if !result.passed && simScenarioFile == nil { throw BenchError("\(file) failed its expectations") }
         }
     }

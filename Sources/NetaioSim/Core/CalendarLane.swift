@@ -93,7 +93,10 @@ struct CalendarLane {
 
     /// Makes `bucket` (not before any key left in the ring) the current one and sorts it.
     private mutating func moveCurrent(to bucket: Int64) {
-        buckets[ring(current)].removeAll(keepingCapacity: true)
+        // Buckets keep a small capacity for the next turn; a burst's large one is freed
+        // (4,096 buckets each holding their peak would cost megabytes).
+        let done = ring(current)
+        if buckets[done].capacity > 32 { buckets[done] = [] } else { buckets[done].removeAll(keepingCapacity: true) }
         cursor = 0
         current = bucket
         admitOverflow()
