@@ -7,10 +7,13 @@ extension NodeEngine {
     }
 
     func handleFrame(_ bytes: UnsafeRawBufferPointer, from origin: Endpoint, remote: Address, stream: Bool) {
-        let frame: FrameDecoder.DecodedFrame
+        let message: Message
+        var header = Header(messageType: .ok, authLength: 0, bodyLength: 0, checksum: 0)
+        var checksumMatches = false
         do {
-            frame = try FrameDecoder(types: configuration.messageTypes)
-                .decodeFrame(bytes, uriHint: lastURI, contentHint: peerBook.recordBytes(at: remote))
+            message = try FrameDecoder(types: configuration.messageTypes).decodeMessage(
+                bytes, uriHint: lastURI, contentHint: peerBook.recordBytes(at: remote),
+                header: &header, checksumMatches: &checksumMatches)
         } catch {
             drop(.undecodable(error), origin)
             // Q20: on TCP the header delimited the frame, so the stream is still in sync:
@@ -20,15 +23,15 @@ extension NodeEngine {
             }
             return
         }
-        lastURI = frame.message.uri
-        guard frame.checksumMatches else {
+        lastURI = message.uri
+        guard checksumMatches else {
             drop(.checksumMismatch, origin)
             if configuration.repliesToInvalidMessages {
-                sendReply(.error("invalid message"), to: origin, incoming: frame.message.type, options: .default)
+                sendReply(.error("invalid message"), to: origin, incoming: message.type, options: .default)
             }
             return
         }
-        process(frame.message, from: origin, remote: remote)
+        process(message, from: origin, remote: remote)
     }
 
     func process(_ incoming: Message, from origin: Endpoint, remote: Address) {

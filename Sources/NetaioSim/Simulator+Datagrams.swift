@@ -22,7 +22,7 @@ extension Simulator {
         let v6 = group.host.contains(":")
         guard let members = udpMembers[nodes[from].spec.segment] else { return }
         for r in members where r != from {
-            guard hostAddresses[r].port == group.port, nodes[r].isIPv6 == v6 else { continue }
+            guard hostAddresses[r].port == group.port, hostIsIPv6[r] == v6 else { continue }
             transmit(from: from, to: r, bytes, packet: packet)
         }
     }

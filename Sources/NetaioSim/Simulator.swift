@@ -21,8 +21,10 @@ public final class Simulator {
     @exclusivity(unchecked) var boundAddresses = AddressIndex()
     /// UDP nodes per LAN segment, in index order (multicast recipients).
     @exclusivity(unchecked) var udpMembers: [Int: [Int]] = [:]
-    /// Each host's address, beside `nodes`: every datagram names its sender's.
+    /// Each host's address and family, beside `nodes`: every datagram names its sender's,
+    /// every multicast checks its recipients'.
     @exclusivity(unchecked) var hostAddresses: [Address] = []
+    @exclusivity(unchecked) var hostIsIPv6: [Bool] = []
 
     /// Faults for every link without an override.
     @exclusivity(unchecked) public var defaults = LinkFaults()
@@ -68,6 +70,7 @@ public final class Simulator {
         nodes.append(SimNode(spec: spec, clock: SimNodeClock(virtualTime, skew: skew, drift: drift)))
         engines.append(nil)
         hostAddresses.append(spec.address)
+        hostIsIPv6.append(nodes[index].isIPv6)
         if spec.role != .tcpClient { boundAddresses[spec.address] = index }
         if spec.role == .udpNode { udpMembers[spec.segment, default: []].append(index) }
         return index

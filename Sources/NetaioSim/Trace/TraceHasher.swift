@@ -21,23 +21,14 @@ struct TraceHasher {
         // The 38 fixed bytes are laid out in a stack buffer and appended in one go.
         var fixed: (UInt64, UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0, 0)
         withUnsafeMutableBytes(of: &fixed) { out in
-            var p = 0
-            func put(_ value: UInt64, _ count: Int) {
-                var v = value
-                for _ in 0..<count {
-                    out[p] = UInt8(truncatingIfNeeded: v)
-                    v >>= 8
-                    p += 1
-                }
-            }
-            put(UInt64(r.kind.rawValue), 1)
-            put(UInt64(bitPattern: r.time.nanoseconds), 8)
-            put(UInt64(UInt32(bitPattern: r.node)), 4)
-            put(UInt64(UInt32(bitPattern: r.other)), 4)
-            put(r.packet, 8)
-            put(UInt64(UInt32(bitPattern: r.size)), 4)
-            put(UInt64(r.messageType), 1)
-            put(UInt64(payload.count), 4)
+            out.storeBytes(of: r.kind.rawValue, toByteOffset: 0, as: UInt8.self)
+            out.storeBytes(of: r.time.nanoseconds.littleEndian, toByteOffset: 1, as: Int64.self)
+            out.storeBytes(of: r.node.littleEndian, toByteOffset: 9, as: Int32.self)
+            out.storeBytes(of: r.other.littleEndian, toByteOffset: 13, as: Int32.self)
+            out.storeBytes(of: r.packet.littleEndian, toByteOffset: 17, as: UInt64.self)
+            out.storeBytes(of: r.size.littleEndian, toByteOffset: 25, as: Int32.self)
+            out.storeBytes(of: r.messageType, toByteOffset: 29, as: UInt8.self)
+            out.storeBytes(of: UInt32(truncatingIfNeeded: payload.count).littleEndian, toByteOffset: 30, as: UInt32.self)
         }
         withUnsafeBytes(of: fixed) { buffer.append(contentsOf: UnsafeRawBufferPointer(rebasing: $0[0..<Self.fixedSize])) }
         buffer.append(contentsOf: payload)

@@ -57,6 +57,20 @@ public struct FrameDecoder: Sendable {
     /// frame carries exactly those bytes (a node's receive path passes the last uri and
     /// the sender's last peer record: advertisements repeat, allocations need not).
     public func decodeFrame(_ buf: UnsafeRawBufferPointer, uriHint: [UInt8]?, contentHint: [UInt8]?) throws(WireError) -> DecodedFrame {
+        var header = Header(messageType: .ok, authLength: 0, bodyLength: 0, checksum: 0)
+        var checksumMatches = false
+        let message = try decodeMessage(buf, uriHint: uriHint, contentHint: contentHint, header: &header, checksumMatches: &checksumMatches)
+        return DecodedFrame(header: header, message: message, checksumMatches: checksumMatches,
+                            length: Header.size + Int(header.authLength) + Int(header.bodyLength))
+    }
+
+    /// `decodeFrame` for the node's receive path: the message is returned on its own
+    /// (a fresh value the caller owns, never copied out of a frame record) and the
+    /// header and checksum verdict through the `inout`s.
+    package func decodeMessage(
+        _ buf: UnsafeRawBufferPointer, uriHint: [UInt8]?, contentHint: [UInt8]?,
+        header headerOut: inout Header, checksumMatches: inout Bool
+    ) throws(WireError) -> Message {
         let header = try Header.decode(buf, types: types)
         let authEnd = Header.size + Int(header.authLength)
         let bodyEnd = authEnd + Int(header.bodyLength)
@@ -69,10 +83,8 @@ public struct FrameDecoder: Sendable {
         }
         let bodyBytes = UnsafeRawBufferPointer(rebasing: buf[authEnd..<bodyEnd])
         let body = try Body.decode(bodyBytes, uriHint: uriHint, contentHint: contentHint)
-        return DecodedFrame(
-            header: header,
-            message: Message(type: header.messageType, authFields: auth, body: body),
-            checksumMatches: CRC32.checksum(bodyBytes) == header.checksum,
-            length: bodyEnd)
+        headerOut = header
+        checksumMatches = CRC32.checksum(bodyBytes) == header.checksum
+        return Message(type: header.messageType, authFields: auth, body: body)
     }
 }
