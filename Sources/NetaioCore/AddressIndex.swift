@@ -9,8 +9,12 @@ import NetaioPlugins
 /// output must not depend on hashing; a removed entry leaves a hole that is compacted
 /// away once holes are half of the entries.
 package struct AddressIndex {
-    private var keys: [Address?] = []
-    private var values: [Int] = []
+    /// Key and value side by side: a lookup touches one entry, not two arrays.
+    private struct Entry {
+        var key: Address?
+        var value: Int
+    }
+    private var entries: [Entry] = []
     /// Entry index per table position; `empty` or `deleted` otherwise. Power-of-two size.
     private var table: [Int32] = []
     package private(set) var count = 0
@@ -22,7 +26,7 @@ package struct AddressIndex {
     package init() {}
 
     package subscript(address: Address) -> Int? {
-        get { position(of: address).map { values[Int(table[$0])] } }
+        get { position(of: address).map { entries[Int(table[$0])].value } }
         set {
             if let newValue { insert(address, newValue) } else { remove(address) }
         }
@@ -32,7 +36,7 @@ package struct AddressIndex {
     package var elements: [(key: Address, value: Int)] {
         var out: [(key: Address, value: Int)] = []
         out.reserveCapacity(count)
-        for (i, key) in keys.enumerated() { if let key { out.append((key, values[i])) } }
+        for entry in entries { if let key = entry.key { out.append((key, entry.value)) } }
         return out
     }
 
@@ -54,20 +58,19 @@ package struct AddressIndex {
         while true {
             let entry = table[i]
             if entry == Self.empty { return nil }
-            if entry >= 0, keys[Int(entry)] == address { return i }
+            if entry >= 0, entries[Int(entry)].key == address { return i }
             i = (i + 1) & mask
         }
     }
 
     private mutating func insert(_ address: Address, _ value: Int) {
         if let p = position(of: address) {
-            values[Int(table[p])] = value
+            entries[Int(table[p])].value = value
             return
         }
         if (used + 1) * 4 > table.count * 3 { rebuild(capacityFor: count + 1) }
-        keys.append(address)
-        values.append(value)
-        place(Int32(keys.count - 1), for: address)
+        entries.append(Entry(key: address, value: value))
+        place(Int32(entries.count - 1), for: address)
         count += 1
     }
 
@@ -75,12 +78,12 @@ package struct AddressIndex {
     private mutating func remove(_ address: Address) -> Int? {
         guard let p = position(of: address) else { return nil }
         let entry = Int(table[p])
-        let value = values[entry]
+        let value = entries[entry].value
         table[p] = Self.deleted
-        keys[entry] = nil
+        entries[entry].key = nil
         count -= 1
         // Compact once holes are half the entries (keeps iteration and memory bounded).
-        if keys.count >= 16 && count * 2 < keys.count { rebuild(capacityFor: count) }
+        if entries.count >= 16 && count * 2 < entries.count { rebuild(capacityFor: count) }
         return value
     }
 
@@ -94,20 +97,11 @@ package struct AddressIndex {
 
     /// Drops holes from the entries and re-places them all in a table sized for `n`.
     private mutating func rebuild(capacityFor n: Int) {
-        var liveKeys: [Address?] = []
-        var liveValues: [Int] = []
-        liveKeys.reserveCapacity(n)
-        liveValues.reserveCapacity(n)
-        for (i, key) in keys.enumerated() where key != nil {
-            liveKeys.append(key)
-            liveValues.append(values[i])
-        }
-        keys = liveKeys
-        values = liveValues
+        entries.removeAll { $0.key == nil }
         var size = 8
         while size * 3 < max(n, 1) * 4 * 2 { size <<= 1 }  // at most ~3/8 full after a rebuild
         table = [Int32](repeating: Self.empty, count: size)
         used = 0
-        for (i, key) in keys.enumerated() { place(Int32(i), for: key!) }
+        for (i, entry) in entries.enumerated() { place(Int32(i), for: entry.key!) }
     }
 }
