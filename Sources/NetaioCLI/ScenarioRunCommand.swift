@@ -17,8 +17,9 @@ struct ScenarioRunCommand: AsyncParsableCommand {
             ::1 for IPv6 nodes, port 0) against the wall clock, optionally compressed by \
             --time-scale. Real runs are NOT deterministic (no trace hash). UDP datagrams pass a \
             seeded fault shim (loss, duplication, corruption, latency, jitter, partitions); \
-            TCP streams get no added delay. Faults it cannot apply (bandwidth/queue limits on \
-            datagrams, partitions of TCP nodes, clock skew, TCP crashes) are listed and fail \
+            TCP streams get no added delay; a crash kills the node (no DISCONNECT, its \
+            connections just end). Faults it cannot apply (bandwidth/queue limits on \
+            datagrams, partitions of TCP nodes, clock skew) are listed and fail \
             the verdict "real transport: every fault honoured". All nodes share one event-loop \
             thread: when the traffic times --time-scale needs more than it gets, datagrams wait \
             unread and steps run late, and the verdict "real transport: kept up with the time \

@@ -36,6 +36,8 @@ final class EngineDriver: @unchecked Sendable {
     private var streams: [ConnectionID?: [AsyncStream<Message>.Continuation]] = [:]
     @exclusivity(unchecked) private var flushing = false
     private(set) var isShutDown = false
+    /// Ended by `kill`: whatever the engine still queues is never performed.
+    private(set) var isKilled = false
     /// How often each hardening limit was hit, and a hook to log it.
     private(set) var limitCounts: [LimitEvent: Int] = [:]
     var onLimit: ((LimitEvent, ConnectionID?) -> Void)?
@@ -58,7 +60,7 @@ final class EngineDriver: @unchecked Sendable {
     /// Performs every queued action, including those queued while performing.
     func flush() {
         eventLoop.preconditionInEventLoop()
-        guard !flushing else { return }
+        guard !flushing, !isKilled else { return }
         flushing = true
         defer { flushing = false }
         while engine.hasPendingActions {
@@ -140,7 +142,9 @@ final class EngineDriver: @unchecked Sendable {
     /// The channel of `id` is gone (EOF, reset, our close).
     func connectionEnded(_ id: ConnectionID) {
         connections[id] = nil
-        run { $0.closed(id) }
+        // After a kill the engine is dead: it hears nothing more (a stopped engine has
+        // already forgotten the connection, so telling it would change nothing either).
+        if !isShutDown { run { $0.closed(id) } }
         finishStreams(of: id)
     }
 
@@ -181,6 +185,27 @@ final class EngineDriver: @unchecked Sendable {
         guard !isShutDown else { return }
         run { $0.stop() }
         isShutDown = true
+        endLocalWork()
+    }
+
+    /// What a killed process leaves behind: no DISCONNECT, no last reply, nothing queued
+    /// is written; every connection is closed as the kernel closes a dead process's
+    /// sockets, and the peers on the other side only see the connection end. The engine
+    /// is not told (its state dies with the process).
+    func kill() {
+        eventLoop.preconditionInEventLoop()
+        guard !isShutDown else { return }
+        isShutDown = true
+        isKilled = true
+        let open = connections
+        connections.removeAll()
+        for (_, handler) in open { handler.abort() }
+        for (_, p) in requests { p.fail(NetaioError.cancelled) }
+        requests.removeAll()
+        endLocalWork()
+    }
+
+    private func endLocalWork() {
         for (_, t) in timers { t.cancel() }
         timers.removeAll()
         for (_, list) in streams { for c in list { c.finish() } }

@@ -41,6 +41,18 @@ public class NetaioNode: @unchecked Sendable {
         }
     }
 
+    /// Ends the node as a crash would (a killed process): no DISCONNECT and no last
+    /// replies; connections close as the kernel closes a dead process's sockets, pending
+    /// requests fail with `.cancelled`. Simulated-crash scenarios on real sockets use it.
+    public func kill() async throws {
+        let driver = self.driver
+        try await eventLoop.submit { driver.kill() }.get()
+        try? await closeOwnChannel()
+    }
+
+    /// The node's own socket (listener or datagram socket), closed by `kill`.
+    func closeOwnChannel() async throws {}
+
     /// Known peers, in the order first seen.
     public func peers() async throws -> [Peer] { try await withEngine { $0.peers } }
 

@@ -78,4 +78,6 @@ public final class NetaioTCPServer: NetaioNode, @unchecked Sendable {
         try await eventLoop.submit { driver.shutdown() }.get()
         try? await channel.close()
     }
+
+    override func closeOwnChannel() async throws { try await channel.close() }
 }

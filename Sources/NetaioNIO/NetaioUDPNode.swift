@@ -171,6 +171,8 @@ public final class NetaioUDPNode: NetaioNode, @unchecked Sendable {
         try await eventLoop.submit { driver.shutdown() }.get()
         try? await channel.close()
     }
+
+    override func closeOwnChannel() async throws { try await channel.close() }
 }
 
 /// Hands each datagram to the engine. Errors (e.g. ICMP unreachable) never close the socket.

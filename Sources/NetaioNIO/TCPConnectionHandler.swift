@@ -211,6 +211,14 @@ final class TCPConnectionHandler: ChannelDuplexHandler, @unchecked Sendable {
         context.read()
     }
 
+    /// A crash's close: output not yet flushed is discarded, nothing more is written.
+    func abort() {
+        guard !closing, let context else { return }
+        closing = true
+        stopTimers()
+        context.close(promise: nil)
+    }
+
     func close() {
         guard !closing, let context else { return }
         flushOutput()  // a last reply (e.g. "frame too large") goes out before the close

@@ -6,10 +6,11 @@ import NetaioSim
 /// the fault shim (RealScenarioRun+Shim.swift): loss, duplication, corruption, latency,
 /// jitter and partitions are applied to them. TCP streams are not shimmed: latency, and
 /// loss/duplication/corruption (which TCP turns into delay, as the simulator models it)
-/// are "delay only" and make the real network only faster than the file's. Bandwidth and
-/// queue limits on datagrams, partitions of TCP nodes, clock skew/drift and TCP crashes
-/// are NOT HONOURED and fail the fault verdict, so a passing run never hides a fault it
-/// did not apply.
+/// are "delay only" and make the real network only faster than the file's. Crashes are
+/// real (the node is killed: no DISCONNECT, its connections just end). Bandwidth and
+/// queue limits on datagrams, partitions of TCP nodes and clock skew/drift are NOT
+/// HONOURED and fail the fault verdict, so a passing run never hides a fault it did not
+/// apply.
 extension RealScenarioRun {
     func analyseFaults() {
         let udp = scenario.nodes.contains { $0.role == .udpNode }
@@ -23,9 +24,6 @@ extension RealScenarioRun {
                 let tcp = (a + b).filter { scenario.nodes[$0].role != .udpNode }
                 if !tcp.isEmpty { unhonoured.append("partition \(n) at \(stamp(step.at)) of TCP node(s) \(names(tcp)) (only datagrams are cut)") }
             case .clock(let nodes, _, _): unhonoured.append("clock change of \(names(nodes)) at \(stamp(step.at))")
-            case .crash(let nodes), .restart(let nodes):
-                let tcp = nodes.filter { scenario.nodes[$0].role != .udpNode }
-                if !tcp.isEmpty { unhonoured.append("crash of TCP node(s) \(names(tcp)) at \(stamp(step.at)) (performed as a stop: DISCONNECT is sent)") }
             default: break
             }
         }

@@ -107,9 +107,9 @@ extension RealScenarioRun {
         }
     }
 
-    /// A graceful stop (DISCONNECT, close), or a crash: UDP nodes send their DISCONNECT
-    /// nowhere (like a killed process); TCP nodes cannot be killed without closing their
-    /// connections, so a TCP crash is a stop (listed as not honoured).
+    /// A graceful stop (DISCONNECT, close), or a crash: the node is killed — no
+    /// DISCONNECT, no last replies; its TCP connections close as a dead process's do,
+    /// so peers see only the connection end (as in the simulator).
     func stop(_ node: Int, crash: Bool) async {
         guard let p = await onLoop({ () -> RealNode? in
             let p = self.processes[node]
@@ -117,8 +117,7 @@ extension RealScenarioRun {
             self.addresses[node] = nil
             return p
         }) else { return }
-        if crash, case .udp(let udp) = p { try? await udp.emulateMulticast { [] } }
-        await p.shutdown()
+        if crash { await p.kill() } else { await p.shutdown() }
     }
 
     private func registerHandlers(_ n: NetaioNode, _ node: Int) async throws {

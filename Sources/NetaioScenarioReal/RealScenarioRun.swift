@@ -25,6 +25,9 @@ enum RealNode: Sendable {
         case .client(let n): try? await n.shutdown()
         }
     }
+
+    /// A crash: no goodbye, connections closed as for a killed process.
+    func kill() async { try? await node.kill() }
 }
 
 /// The state of one real run. Every engine shares one event loop, and this state is

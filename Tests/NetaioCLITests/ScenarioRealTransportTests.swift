@@ -127,6 +127,32 @@ import NetaioTestSupport
         #expect(out.stdout.contains("shim_corrupted"))
     }
 
+    /// A crash on real sockets kills the node: the server sees the client's connection
+    /// end (no DISCONNECT) and removes it with reason connection_closed, as the simulator
+    /// does for the same file, and nothing is listed as not honoured.
+    @Test func tcpCrashIsARealKillOnBothTransports() throws {
+        let file = try temporary("tcp-crash-real.yaml", """
+            name: crashed TCP client
+            duration: 8s
+            nodes:
+              - {name: server, role: tcp_server, peers: true}
+              - {name: c, role: tcp_client, count: 2, connect: server, peers: true, start: 1s}
+            timeline:
+              - at: 3s
+                crash: c2
+            expect:
+              - knows: {nodes: server, peers: c, by: 2.5s}
+              - peer_removed: {nodes: server, peers: c2, by: 4s, reason: connection_closed}
+              - knows: {nodes: server, peers: c1, by: 8s}
+            """)
+        let real = try BuiltProducts.run("netaio", ["scenario", "run", file, "--transport", "real", "--time-scale", "4"])
+        #expect(real.status == 0, "\(real.stdout)\n\(real.stderr)")
+        #expect(real.stdout.contains("PASS  peer_removed (line 11)"), "\(real.stdout)")
+        #expect(real.stdout.contains("PASS  real transport: every fault honoured"))
+        let simulated = try BuiltProducts.run("netaio", ["scenario", "run", file])
+        #expect(simulated.status == 0, "\(simulated.stdout)")
+    }
+
     @Test func bigScenarioIsRefusedWithTheLimit() throws {
         let out = try real("12-discovery-1000-nodes.yaml")
         #expect(out.status == 64)
