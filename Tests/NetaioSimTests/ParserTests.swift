@@ -22,6 +22,14 @@ import NetaioTestSupport
             role: udp
         """
 
+    /// `scripts/bench sim --instructions` runs this file: it must stay a valid scenario
+    /// with 1,000 nodes (it is not in the suite that runs every fixture).
+    @Test func instructionBenchmarkFixtureParses() throws {
+        let data = try Data(contentsOf: Fixtures.url("Fixtures/bench/discovery-1000-nodes-2min.yaml"))
+        let scenario = try ScenarioParser.parse(Array(data))
+        #expect(scenario.nodes.count == 1000)
+    }
+
     @Test func minimalScenarioParses() throws {
         let s = try ScenarioParser.parse(Array(minimal.utf8))
         #expect(s.nodes.count == 1 && s.duration == 10 && s.seed == 1)
