@@ -91,18 +91,6 @@ public struct HandlerKey: Hashable, Sendable, CustomStringConvertible {
         [HandlerKey(message.type, uri: message.uri, host: host), HandlerKey(message.type, uri: message.uri), HandlerKey(message.type)]
     }
 
-    /// Hashes the uri as one block of bytes (see `ByteKey`).
-    public func hash(into hasher: inout Hasher) {
-        hasher.combine(type)
-        if let uri {
-            hasher.combine(uri.count)
-            uri.withUnsafeBytes { hasher.combine(bytes: $0) }
-        } else {
-            hasher.combine(-1)
-        }
-        hasher.combine(host)
-    }
-
     public var description: String {
         var parts = ["\(type)"]
         if let uri { parts.append(String(decoding: uri, as: UTF8.self).debugDescription) }

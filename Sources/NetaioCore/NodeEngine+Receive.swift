@@ -90,7 +90,7 @@ extension NodeEngine {
             }
         }
         guard let found = lookUpHandler(for: message, uri: uri, host: host) else { return nil }
-        if memoUsable, ephemeralHandlers.isEmpty {
+        if memoUsable {  // so `found` is a permanent handler
             if handlerMemo.count == HandlerMemo.capacity { handlerMemo.removeFirst() }
             handlerMemo.append(HandlerMemo(type: message.type, uri: uri, entry: found.0, byURI: found.1.uri != nil))
         }

@@ -14,11 +14,9 @@ public final class NodeEngine {
     @exclusivity(unchecked) public var configuration: NodeConfiguration {
         didSet {
             localPeerPack = nil
-            localPeerKey = configuration.localPeer?.id.map(ByteKey.init)
-            peerRecordsArePure = configuration.peerPlugin is DefaultPeerPlugin
             peerBook.forgetRecordBytes()
             lastPlainFrame = nil
-            noteOuterPlugins()
+            deriveFromConfiguration()
         }
     }
     /// Called when a request times out, before its `requestFailed` event (netaio's
@@ -125,13 +123,14 @@ public final class NodeEngine {
 
     public init(_ configuration: NodeConfiguration) {
         self.configuration = configuration
-        localPeerKey = configuration.localPeer?.id.map(ByteKey.init)
-        peerRecordsArePure = configuration.peerPlugin is DefaultPeerPlugin
-        noteOuterPlugins()
+        deriveFromConfiguration()
     }
 
-    /// Whether the outer layers run at all, kept as flags: every frame asks.
-    private func noteOuterPlugins() {
+    /// The facts every frame asks of the configuration, kept as plain fields (the local
+    /// id as a key, whether records parse purely, whether the outer layers run at all).
+    private func deriveFromConfiguration() {
+        localPeerKey = configuration.localPeer?.id.map(ByteKey.init)
+        peerRecordsArePure = configuration.peerPlugin is DefaultPeerPlugin
         outerAuthActive = configuration.useAuth && configuration.authPlugin != nil
         outerCipherActive = configuration.useCipher && configuration.cipherPlugin != nil
     }

@@ -70,7 +70,7 @@ public final class Simulator {
         nodes.append(SimNode(spec: spec, clock: SimNodeClock(virtualTime, skew: skew, drift: drift)))
         engines.append(nil)
         hostAddresses.append(spec.address)
-        hostIsIPv6.append(nodes[index].isIPv6)
+        hostIsIPv6.append(spec.address.host.contains(":"))
         if spec.role != .tcpClient { boundAddresses[spec.address] = index }
         if spec.role == .udpNode { udpMembers[spec.segment, default: []].append(index) }
         return index
@@ -90,8 +90,7 @@ public final class Simulator {
 
     /// Processes every event up to and including `time`, then sets the clock to `time`.
     public func run(until time: SimTime) {
-        while let next = queue.nextTime(), next <= time {
-            let entry = queue.pop()!
+        while let entry = queue.pop(notAfter: time) {
             virtualTime.now = entry.time
             eventsProcessed += 1
             handle(entry.payload)

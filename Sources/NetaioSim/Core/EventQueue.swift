@@ -52,11 +52,18 @@ struct EventQueue<Payload> {
         }
     }
 
-    mutating func pop() -> Entry? {
+    mutating func pop() -> Entry? { pop(notAfter: SimTime(nanoseconds: .max)) }
+
+    /// The next event if it is due at or before `limit` (the run loop's one lookup per
+    /// event), else nil with nothing removed.
+    mutating func pop(notAfter limit: SimTime) -> Entry? {
+        let timer = later.first
         let top: EventKey
-        if soon.first(before: later.first) != nil {
+        if let packet = soon.first(before: timer) {
+            guard packet.time <= limit.nanoseconds else { return nil }
             top = soon.popFirst()
-        } else if !later.isEmpty {
+        } else if let timer {
+            guard timer.time <= limit.nanoseconds else { return nil }
             top = later.popFirst()
             soon.clockAdvanced(to: top.time)
         } else {

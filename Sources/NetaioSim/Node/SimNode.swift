@@ -12,12 +12,9 @@ public final class SimNode {
     @exclusivity(unchecked) var activeTimers = Set<TimerID>()
     var nextEphemeralPort: UInt16 = 49152
 
-    let isIPv6: Bool
-
     init(spec: SimNodeSpec, clock: SimNodeClock) {
         self.spec = spec
         self.clock = clock
-        isIPv6 = spec.address.host.contains(":")
     }
 
     public var isUp: Bool { engine != nil }
