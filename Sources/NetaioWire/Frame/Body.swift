@@ -57,11 +57,24 @@ public struct Body: Equatable, Hashable, Sendable {
     /// `uriHint`/`contentHint`: arrays the caller expects (the last uri, the sender's last
     /// payload); when the bytes match, the body shares them instead of copying.
     static func decode(_ buf: UnsafeRawBufferPointer, uriHint: [UInt8]? = nil, contentHint: [UInt8]? = nil) throws(WireError) -> Body {
+        var hintsReused = false
+        return try decode(buf, uriHint: uriHint, contentHint: contentHint, hintsReused: &hintsReused)
+    }
+
+    /// The same, telling whether both hints were shared: then the block is exactly
+    /// `u16(uriHint.count) ‖ uriHint ‖ contentHint` (the encoding is canonical).
+    static func decode(
+        _ buf: UnsafeRawBufferPointer, uriHint: [UInt8]?, contentHint: [UInt8]?, hintsReused: inout Bool
+    ) throws(WireError) -> Body {
         guard buf.count >= 2 else { throw .truncated(part: "body uri length", needed: 2, available: buf.count) }
         let uriLength = Int(readUInt(buf, 0, 2))
         guard uriLength <= buf.count - 2 else { throw .uriLengthPastEnd(uriLength: uriLength, available: buf.count - 2) }
-        return Body(
-            uri: copyBytes(UnsafeRawBufferPointer(rebasing: buf[2..<(2 + uriLength)]), reusing: uriHint),
-            content: copyBytes(UnsafeRawBufferPointer(rebasing: buf[(2 + uriLength)...]), reusing: contentHint))
+        var uriReused = false
+        var contentReused = false
+        let body = Body(
+            uri: copyBytes(UnsafeRawBufferPointer(rebasing: buf[2..<(2 + uriLength)]), reusing: uriHint, reused: &uriReused),
+            content: copyBytes(UnsafeRawBufferPointer(rebasing: buf[(2 + uriLength)...]), reusing: contentHint, reused: &contentReused))
+        hintsReused = uriReused && contentReused
+        return body
     }
 }

@@ -67,8 +67,13 @@ public struct FrameDecoder: Sendable {
     /// `decodeFrame` for the node's receive path: the message is returned on its own
     /// (a fresh value the caller owns, never copied out of a frame record) and the
     /// header and checksum verdict through the `inout`s.
+    ///
+    /// `hintsChecksum`: the CRC-32 of the body block made of exactly `uriHint` and
+    /// `contentHint`, when the caller knows it (it verified a frame carrying them). A frame
+    /// whose body is those very bytes and whose header carries that checksum then matches
+    /// without a CRC pass; any other frame is checked in full.
     package func decodeMessage(
-        _ buf: UnsafeRawBufferPointer, uriHint: [UInt8]?, contentHint: [UInt8]?,
+        _ buf: UnsafeRawBufferPointer, uriHint: [UInt8]?, contentHint: [UInt8]?, hintsChecksum: UInt32? = nil,
         header headerOut: inout Header, checksumMatches: inout Bool
     ) throws(WireError) -> Message {
         let header = try Header.decode(buf, types: types)
@@ -82,9 +87,14 @@ public struct FrameDecoder: Sendable {
             throw .truncated(part: "body block", needed: Int(header.bodyLength), available: buf.count - authEnd)
         }
         let bodyBytes = UnsafeRawBufferPointer(rebasing: buf[authEnd..<bodyEnd])
-        let body = try Body.decode(bodyBytes, uriHint: uriHint, contentHint: contentHint)
+        var hintsReused = false
+        let body = try Body.decode(bodyBytes, uriHint: uriHint, contentHint: contentHint, hintsReused: &hintsReused)
         headerOut = header
-        checksumMatches = CRC32.checksum(bodyBytes) == header.checksum
+        if hintsReused, let known = hintsChecksum, known == header.checksum {
+            checksumMatches = true
+        } else {
+            checksumMatches = CRC32.checksum(bodyBytes) == header.checksum
+        }
         return Message(type: header.messageType, authFields: auth, body: body)
     }
 }
