@@ -21,18 +21,20 @@ extension NodeEngine {
         peerManagement[appID] = app
         // The engine owns these handlers and is the only one to call them, so it outlives
         // every call: `unowned(unsafe)` skips the per-call strong-retain check of `unowned`.
-        on(HandlerKey(.advertisePeer, uri: appID), authPlugin: authPlugin, cipherPlugin: cipherPlugin) { [unowned(unsafe) self] m, ctx in
+        // The engine runs these itself (`BuiltinHandler`); the closures do the same for
+        // whoever holds an entry.
+        on(HandlerKey(.advertisePeer, uri: appID), HandlerEntry(handler: { [unowned(unsafe) self] m, ctx in
             guard self.learnPeer(from: m, ctx) else { return nil }
             return self.peerMessage(.peerDiscovered, appID)
-        }
-        on(HandlerKey(.peerDiscovered, uri: appID), authPlugin: authPlugin, cipherPlugin: cipherPlugin) { [unowned(unsafe) self] m, ctx in
+        }, authPlugin: authPlugin, cipherPlugin: cipherPlugin, builtin: .advertisePeer(appID: appID)))
+        on(HandlerKey(.peerDiscovered, uri: appID), HandlerEntry(handler: { [unowned(unsafe) self] m, ctx in
             _ = self.learnPeer(from: m, ctx)
             return nil
-        }
-        on(HandlerKey(.disconnect, uri: appID), authPlugin: authPlugin, cipherPlugin: cipherPlugin) { [unowned(unsafe) self] m, ctx in
+        }, authPlugin: authPlugin, cipherPlugin: cipherPlugin, builtin: .peerDiscovered))
+        on(HandlerKey(.disconnect, uri: appID), HandlerEntry(handler: { [unowned(unsafe) self] m, ctx in
             self.peerLeft(m, ctx)
             return nil
-        }
+        }, authPlugin: authPlugin, cipherPlugin: cipherPlugin, builtin: .disconnect))
         switch role {
         case .udpNode: advertise(appID)
         case .tcpClient:
@@ -120,7 +122,8 @@ extension NodeEngine {
         let id = ByteKey(peerID)
         if id == localPeerKey { return false }
         let t = nowSeconds
-        if let addressIsBound = peerBook.refresh(id: id, heardAt: ctx.remote, data: peer.data, lastRx: t, recordBytes: message.content) {
+        let last = LastRecord(remembering: message)
+        if let addressIsBound = peerBook.refresh(id: id, heardAt: ctx.remote, data: peer.data, lastRx: t, record: last) {
             if !addressIsBound { bind(ctx.remote, to: id) }
             return true
         }
@@ -129,7 +132,7 @@ extension NodeEngine {
             return false
         }
         let record = Peer(addrs: [ctx.remote], id: peerID, data: peer.data, lastRx: t)
-        peerBook.insert(record, id: id, recordBytes: message.content)
+        peerBook.insert(record, id: id, record: last)
         bind(ctx.remote, to: id)
         outbox.append(.event(.peerAdded(record)))
         return true

@@ -11,9 +11,17 @@ extension NodeEngine {
         var header = Header(messageType: .ok, authLength: 0, bodyLength: 0, checksum: 0)
         var checksumMatches = false
         do {
-            message = try FrameDecoder(types: configuration.messageTypes).decodeMessage(
-                bytes, uriHint: lastURI, contentHint: peerBook.recordBytes(at: remote),
-                header: &header, checksumMatches: &checksumMatches)
+            // Hints: the sender's last record (a re-advertisement repeats it, often with
+            // its verified body checksum) and the last uri seen.
+            let decoder = FrameDecoder(types: messageTypes)
+            if let last = peerBook.lastRecord(at: remote) {
+                message = try decoder.decodeMessage(
+                    bytes, uriHint: last.uri, contentHint: last.content, hintsChecksum: last.bodyChecksum,
+                    header: &header, checksumMatches: &checksumMatches)
+            } else {
+                message = try decoder.decodeMessage(
+                    bytes, uriHint: lastURI, contentHint: nil, header: &header, checksumMatches: &checksumMatches)
+            }
         } catch {
             drop(.undecodable(error), origin)
             // Q20: on TCP the header delimited the frame, so the stream is still in sync:
@@ -78,21 +86,15 @@ extension NodeEngine {
     /// The (type, uri, host) form is only tried when some handler uses it: it is rare, and
     /// this lookup runs for every frame.
     func takeHandler(for message: Message, host: Address) -> (HandlerEntry, HandlerKey)? {
-        let uri = ByteKey(message.uri)
         // Most frames are of a kind just seen (advertisements, the same request): with no
         // ephemeral or host-keyed handler to take precedence, the memo answers.
         let memoUsable = ephemeralHandlers.isEmpty && hostKeyedHandlers == 0
-        if memoUsable {
-            // Indexing (not `for … in`) compares in place instead of copying each memo.
-            for i in handlerMemo.indices where handlerMemo[i].type == message.type && handlerMemo[i].uri == uri {
-                let key = handlerMemo[i].byURI ? HandlerKey(message.type, uri: message.uri) : HandlerKey(message.type)
-                return (handlerMemo[i].entry, key)
-            }
+        if memoUsable, let memo = handlerMemo.entry(for: message.type, uri: message.uri) {
+            return (memo.handler, memo.byURI ? HandlerKey(message.type, uri: message.uri) : HandlerKey(message.type))
         }
-        guard let found = lookUpHandler(for: message, uri: uri, host: host) else { return nil }
+        guard let found = lookUpHandler(for: message, uri: ByteKey(message.uri), host: host) else { return nil }
         if memoUsable {  // so `found` is a permanent handler
-            if handlerMemo.count == HandlerMemo.capacity { handlerMemo.removeFirst() }
-            handlerMemo.append(HandlerMemo(type: message.type, uri: uri, entry: found.0, byURI: found.1.uri != nil))
+            handlerMemo.remember(HandlerMemo.Entry(type: message.type, uri: message.uri, handler: found.0, byURI: found.1.uri != nil))
         }
         return found
     }
@@ -119,7 +121,7 @@ extension NodeEngine {
     }
 
     func run(_ entry: HandlerEntry, key: HandlerKey?, _ received: Message, from origin: Endpoint, remote: Address) {
-        if entry.isPlain { return runPlain(entry.handler, key: key, received, from: origin, remote: remote) }
+        if entry.isPlain { return runPlain(entry, key: key, received, from: origin, remote: remote) }
         var message = received
         if let auth = entry.authPlugin {
             guard auth.check(message, context: pluginContext, peer: peer(at: remote), peerPlugin: configuration.peerPlugin) else {
@@ -141,7 +143,7 @@ extension NodeEngine {
         }
         let reply: Message?
         do {
-            reply = try entry.handler(message, HandlerContext(node: self, origin: origin, remote: remote, key: key))
+            reply = try call(entry, message, HandlerContext(node: self, origin: origin, remote: remote, key: key))
         } catch {
             // Q21: report, answer ERROR, keep the connection.
             drop(.handlerFailed(String(describing: error)), origin)
@@ -156,16 +158,32 @@ extension NodeEngine {
 
     /// `run` for a handler without inner plugins (most of them): the plugin slots are
     /// never read, so no existential is copied per frame.
-    private func runPlain(_ handler: Handler, key: HandlerKey?, _ message: Message, from origin: Endpoint, remote: Address) {
+    private func runPlain(_ entry: HandlerEntry, key: HandlerKey?, _ message: Message, from origin: Endpoint, remote: Address) {
         let reply: Message?
         do {
-            reply = try handler(message, HandlerContext(node: self, origin: origin, remote: remote, key: key))
+            reply = try call(entry, message, HandlerContext(node: self, origin: origin, remote: remote, key: key))
         } catch {
             drop(.handlerFailed(String(describing: error)), origin)
             sendReply(.error("handler error"), to: origin, incoming: message.type, options: .default)
             return
         }
         if let reply { sendReply(reply, to: origin, incoming: message.type, options: .default) }
+    }
+
+    /// Calls a handler; the engine's own peer-management handlers run directly, without
+    /// the closure call (its context would be one more object to load per frame).
+    @inline(__always)
+    private func call(_ entry: HandlerEntry, _ message: Message, _ ctx: HandlerContext) throws -> Message? {
+        switch entry.builtin {
+        case nil: return try entry.handler(message, ctx)
+        case .advertisePeer(let appID): return learnPeer(from: message, ctx) ? peerMessage(.peerDiscovered, appID) : nil
+        case .peerDiscovered:
+            learnPeer(from: message, ctx)
+            return nil
+        case .disconnect:
+            peerLeft(message, ctx)
+            return nil
+        }
     }
 
     /// Sends a reply unless this role does not reply or it would answer an error-type
@@ -175,7 +193,7 @@ extension NodeEngine {
     /// layers (bad checksum, outer auth) refresh nothing, like netaio, so a peer whose
     /// traffic stops authenticating (wrong secret, stale HMAC timestamps) still times out.
     func sendReply(_ reply: Message, to origin: Endpoint, incoming: MessageType?, options: SendOptions) {
-        guard configuration.sendsReplies, connections[originConnection: origin] else { return }
+        guard sendsReplies, connections[originConnection: origin] else { return }
         if let incoming, isSilent(incoming), isSilent(reply.type) {
             drop(.errorReplySuppressed(reply.type), origin)
             return
@@ -187,16 +205,6 @@ extension NodeEngine {
     func touchPeer(at remote: Address) {
         peerBook.touch(at: remote) { nowSeconds }
     }
-}
-
-/// A permanent handler found for a (type, uri): valid until the handler table changes.
-struct HandlerMemo {
-    static let capacity = 4
-    let type: MessageType
-    let uri: ByteKey
-    let entry: NodeEngine.HandlerEntry
-    /// Found under (type, uri) rather than (type) alone.
-    let byURI: Bool
 }
 
 extension OrderedMap where Key == ConnectionID {

@@ -7,18 +7,6 @@
 /// wall clock or system randomness of its own: time and randomness come from the
 /// configuration's `clock` and `random`. Call it from one thread at a time.
 public final class NodeEngine {
-    // The engine's state is touched a dozen times per frame, always in short accesses that
-    // never span a call into user code (handlers run between them), from one thread at a
-    // time. Dynamic exclusivity checks on these properties cost ~8% of a simulated run
-    // (a thread-local access set per touch), so they are off for them.
-    @exclusivity(unchecked) public var configuration: NodeConfiguration {
-        didSet {
-            localPeerPack = nil
-            peerBook.forgetRecordBytes()
-            lastPlainFrame = nil
-            deriveFromConfiguration()
-        }
-    }
     /// Called when a request times out, before its `requestFailed` event (netaio's
     /// timeout error handler; may e.g. `connect` again).
     public var requestTimeoutHandler: ((RequestTimeout, NodeEngine) -> Void)?
@@ -30,13 +18,26 @@ public final class NodeEngine {
         let cipherPlugin: (any CipherPlugin)?
         /// No inner plugin: `run` skips the inner layers without testing the optionals.
         let isPlain: Bool
+        /// Set for the engine's own peer-management handlers, which `run` calls directly
+        /// (`handler` does the same, for anyone holding the entry).
+        let builtin: BuiltinHandler?
 
-        init(handler: @escaping Handler, authPlugin: (any AuthPlugin)? = nil, cipherPlugin: (any CipherPlugin)? = nil) {
+        init(handler: @escaping Handler, authPlugin: (any AuthPlugin)? = nil, cipherPlugin: (any CipherPlugin)? = nil,
+             builtin: BuiltinHandler? = nil) {
             self.handler = handler
             self.authPlugin = authPlugin
             self.cipherPlugin = cipherPlugin
             isPlain = authPlugin == nil && cipherPlugin == nil
+            self.builtin = builtin
         }
+    }
+
+    /// The peer-management handlers (`managePeers`).
+    enum BuiltinHandler {
+        /// Learn the sender; answer PEER_DISCOVERED under this app id.
+        case advertisePeer(appID: [UInt8])
+        case peerDiscovered
+        case disconnect
     }
 
     struct Connection {
@@ -85,50 +86,83 @@ public final class NodeEngine {
         case advertise([UInt8])
     }
 
-    @exclusivity(unchecked) var outbox: [Action] = []
-    @exclusivity(unchecked) private var spareOutbox: [Action] = []
-    @exclusivity(unchecked) private var counter: UInt64 = 0
-
-    @exclusivity(unchecked) var handlers: [HandlerTableKey: HandlerEntry] = [:] {
-        didSet { handlerMemo.removeAll(keepingCapacity: true) }
-    }
-    @exclusivity(unchecked) var ephemeralHandlers: [HandlerTableKey: HandlerEntry] = [:]
+    // Field order matters. A simulated run touches thousands of engines in turn, so each
+    // frame begins with cache misses on its engine: the fields every received frame reads
+    // come first, in a few adjacent cache lines, and the configuration (~500 bytes, read
+    // mostly at set-up) comes last; `deriveFromConfiguration` copies up the few facts a
+    // frame asks of it. Dynamic exclusivity checks are off for these properties: they are
+    // touched a dozen times per frame, always in short accesses that never span a call
+    // into user code, from one thread at a time, and the checks cost ~8% of a run.
+    @exclusivity(unchecked) var peerBook = PeerBook()
+    /// The uri of the last frame decoded: the next one usually has the same, and then
+    /// shares this array instead of allocating its own.
+    @exclusivity(unchecked) var lastURI: [UInt8] = []
     /// Permanent handlers recently found by (type, uri), see `takeHandler`.
-    @exclusivity(unchecked) var handlerMemo: [HandlerMemo] = []
+    @exclusivity(unchecked) var handlerMemo = HandlerMemo()
+    @exclusivity(unchecked) var ephemeralHandlers: [HandlerTableKey: HandlerEntry] = [:]
     /// How many keys of both tables have the (type, uri, host) form.
     @exclusivity(unchecked) var hostKeyedHandlers = 0
+    @exclusivity(unchecked) var outbox: [Action] = []
+    @exclusivity(unchecked) private var spareOutbox: [Action] = []
     /// The peer plugin's pack of the local peer, made once per configuration.
     @exclusivity(unchecked) var localPeerPack: [UInt8]?
+    /// The last message encoded without any plugin, and its bytes: replies such as
+    /// PEER_DISCOVERED or a resource answer repeat, and encoding includes a CRC pass.
+    @exclusivity(unchecked) var lastPlainFrame: EncodedFrame?
+    @exclusivity(unchecked) var requests = OrderedMap<RequestID, PendingRequest>()
+
+    // Copies of configuration facts read per frame (see `deriveFromConfiguration`).
+    @exclusivity(unchecked) private(set) var clock: any UnixClock
+    @exclusivity(unchecked) private(set) var messageTypes: MessageTypeSet
+    @exclusivity(unchecked) private var isSilentType: (MessageType, MessageTypeSet) -> Bool
+    /// `localAddress` while `ignoreOwnIP` holds: datagrams from its host are dropped.
+    @exclusivity(unchecked) private(set) var ownAddressToIgnore: Address?
     /// The local peer id as a key (compared with every advertised id).
     @exclusivity(unchecked) var localPeerKey: ByteKey?
+    @exclusivity(unchecked) private(set) var sendsReplies = false
     /// Whether the peer plugin's unpack and validate depend on the bytes alone (netaio's
     /// default plugin), so an unchanged record need not be parsed again.
     @exclusivity(unchecked) var peerRecordsArePure = false
     @exclusivity(unchecked) var outerAuthActive = false
     @exclusivity(unchecked) var outerCipherActive = false
-    /// The last message encoded without any plugin, and its bytes: replies such as
-    /// PEER_DISCOVERED or a resource answer repeat, and encoding includes a CRC pass.
-    @exclusivity(unchecked) var lastPlainFrame: EncodedFrame?
-    /// The uri of the last frame decoded: the next one usually has the same, and then
-    /// shares this array instead of allocating its own.
-    @exclusivity(unchecked) var lastURI: [UInt8] = []
 
+    // Read on connection, timer and set-up paths, not per datagram.
+    @exclusivity(unchecked) private var counter: UInt64 = 0
+    @exclusivity(unchecked) var handlers: [HandlerTableKey: HandlerEntry] = [:] {
+        didSet { handlerMemo.clear() }
+    }
     @exclusivity(unchecked) var connections = OrderedMap<ConnectionID, Connection>()
     @exclusivity(unchecked) var buffers: [ConnectionID: StreamBuffer] = [:]
-    @exclusivity(unchecked) var peerBook = PeerBook()
     @exclusivity(unchecked) var subscriptions = OrderedMap<ByteKey, [Endpoint]>()
-    @exclusivity(unchecked) var requests = OrderedMap<RequestID, PendingRequest>()
     @exclusivity(unchecked) var timers: [TimerID: TimerPurpose] = [:]
     @exclusivity(unchecked) var peerManagement = OrderedMap<ByteKey, PeerManagement>()
 
+    @exclusivity(unchecked) public var configuration: NodeConfiguration {
+        didSet {
+            localPeerPack = nil
+            peerBook.forgetRecordBytes()
+            lastPlainFrame = nil
+            deriveFromConfiguration()
+        }
+    }
+
     public init(_ configuration: NodeConfiguration) {
+        clock = configuration.clock
+        messageTypes = configuration.messageTypes
+        isSilentType = configuration.isSilentType
         self.configuration = configuration
         deriveFromConfiguration()
     }
 
-    /// The facts every frame asks of the configuration, kept as plain fields (the local
-    /// id as a key, whether records parse purely, whether the outer layers run at all).
+    /// The facts every frame asks of the configuration, kept as plain fields near the top
+    /// of the object (the clock, message types, reply switches, the local id as a key,
+    /// whether records parse purely, whether the outer layers run at all).
     private func deriveFromConfiguration() {
+        clock = configuration.clock
+        messageTypes = configuration.messageTypes
+        isSilentType = configuration.isSilentType
+        ownAddressToIgnore = configuration.ignoreOwnIP ? configuration.localAddress : nil
+        sendsReplies = configuration.sendsReplies
         localPeerKey = configuration.localPeer?.id.map(ByteKey.init)
         peerRecordsArePure = configuration.peerPlugin is DefaultPeerPlugin
         outerAuthActive = configuration.useAuth && configuration.authPlugin != nil
@@ -181,7 +215,10 @@ public final class NodeEngine {
 
     /// Registers a permanent handler (netaio `on`/`add_handler`); replaces one with the same key.
     public func on(_ key: HandlerKey, authPlugin: (any AuthPlugin)? = nil, cipherPlugin: (any CipherPlugin)? = nil, _ handler: @escaping Handler) {
-        let entry = HandlerEntry(handler: handler, authPlugin: authPlugin, cipherPlugin: cipherPlugin)
+        on(key, HandlerEntry(handler: handler, authPlugin: authPlugin, cipherPlugin: cipherPlugin))
+    }
+
+    func on(_ key: HandlerKey, _ entry: HandlerEntry) {
         if handlers.updateValue(entry, forKey: HandlerTableKey(key)) == nil, key.host != nil { hostKeyedHandlers += 1 }
     }
 
@@ -301,7 +338,7 @@ public final class NodeEngine {
 
     /// UDP: one datagram from `source`. Bytes after the frame are ignored (as netaio).
     public func received(datagram: [UInt8], from source: Address) {
-        if configuration.ignoreOwnIP, let local = configuration.localAddress, local.hasSameHost(as: source) {
+        if let local = ownAddressToIgnore, local.hasSameHost(as: source) {
             drop(.ownAddress, .address(source))
             return
         }
@@ -346,7 +383,7 @@ public final class NodeEngine {
         return counter
     }
 
-    var now: Double { configuration.clock.now() }
+    var now: Double { clock.now() }
 
     /// `int(time())`; a broken clock reads as 0.
     var nowSeconds: Int {
@@ -363,7 +400,7 @@ public final class NodeEngine {
         outbox.append(.event(.dropped(Drop(reason, endpoint: endpoint))))
     }
 
-    func isSilent(_ type: MessageType) -> Bool { configuration.isSilentType(type, configuration.messageTypes) }
+    func isSilent(_ type: MessageType) -> Bool { isSilentType(type, messageTypes) }
 
     func remoteAddress(of endpoint: Endpoint) -> Address? {
         switch endpoint {

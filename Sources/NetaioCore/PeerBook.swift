@@ -2,17 +2,18 @@ import OrderedCollections
 
 /// The engine's known peers and which remote address belongs to which peer.
 ///
-/// Records live in slots with stable indices and both maps point at slots, so the hot
-/// path (every frame that passes the outer layers refreshes its sender's `lastRx`) is one
-/// address lookup (`AddressIndex`: no SipHash per frame) and an array write. Ids keep
-/// first-seen order and addresses keep binding order, so everything the engine emits
-/// from here is independent of hashing.
-struct PeerBook {
+/// Records live in slots with stable indices and both maps point at slots. What every
+/// received frame needs of its sender — `lastRx` and the record it last sent — sits in
+/// one small per-slot value in raw memory (`SlotArray`), apart from the full records, so
+/// the hot path is one address lookup (`AddressIndex`) and one line of slot state. Ids
+/// keep first-seen order and addresses keep binding order, so everything the engine
+/// emits from here is independent of hashing. Noncopyable, as its storage is.
+struct PeerBook: ~Copyable {
     private var slotByID = OrderedDictionary<ByteKey, Int>()
     private var slotByAddress = AddressIndex()
+    /// Full records; their `lastRx` is kept in `hot` (see `record(_:)`).
     private var records: [Peer] = []
-    /// The peer record bytes each slot was last refreshed from (see `isUnchanged`).
-    private var recordBytes: [[UInt8]] = []
+    private var hot = SlotArray<HotSlot>()
     private var freeSlots: [Int] = []
     /// The last address looked up and its slot: a frame's sender is looked up when its
     /// `lastRx` is refreshed and again when its advertisement is processed.
@@ -20,10 +21,17 @@ struct PeerBook {
 
     var count: Int { slotByID.count }
     /// Known peers in first-seen order.
-    var peers: [Peer] { slotByID.values.map { records[$0] } }
+    var peers: [Peer] { slotByID.values.map { record($0) } }
 
-    func peer(id: ByteKey) -> Peer? { slotByID[id].map { records[$0] } }
-    func peer(at address: Address) -> Peer? { slotByAddress[address].map { records[$0] } }
+    func peer(id: ByteKey) -> Peer? { slotByID[id].map { record($0) } }
+    func peer(at address: Address) -> Peer? { slotByAddress[address].map { record($0) } }
+
+    /// The record in `slot` with its current `lastRx`.
+    private func record(_ slot: Int) -> Peer {
+        var peer = records[slot]
+        peer.lastRx = hot[slot].lastRx
+        return peer
+    }
 
     /// The id of the peer bound to `address`.
     func id(at address: Address) -> ByteKey? {
@@ -42,7 +50,7 @@ struct PeerBook {
     /// Sets `lastRx` of the peer bound to `address`, if any.
     mutating func touch(at address: Address, lastRx: () -> Int) {
         guard let slot = slot(at: address) else { return }
-        records[slot].lastRx = lastRx()
+        hot[slot].lastRx = lastRx()
     }
 
     private mutating func slot(at address: Address) -> Int? {
@@ -56,18 +64,20 @@ struct PeerBook {
     @discardableResult
     mutating func modify(id: ByteKey, _ body: (inout Peer) -> Void) -> Bool {
         guard let slot = slotByID[id] else { return false }
-        body(&records[slot])
+        var peer = record(slot)
+        body(&peer)
+        hot[slot].lastRx = peer.lastRx
+        records[slot] = peer
         return true
     }
 
     /// The known peer `id` was heard from `address`: its data and `lastRx` are updated and
     /// the address added to its addresses. Returns whether `address` already points at it
     /// (if not, the caller binds it), or nil when `id` is unknown.
-    mutating func refresh(id: ByteKey, heardAt address: Address, data: [UInt8]?, lastRx: Int, recordBytes bytes: [UInt8]) -> Bool? {
+    mutating func refresh(id: ByteKey, heardAt address: Address, data: [UInt8]?, lastRx: Int, record: LastRecord) -> Bool? {
         guard let slot = slotByID[id] else { return nil }
-        recordBytes[slot] = bytes
+        hot[slot] = HotSlot(lastRx: lastRx, record: record)
         if records[slot].data != data { records[slot].data = data }
-        records[slot].lastRx = lastRx
         records[slot].addrs.insert(address)
         return slotByAddress[address] == slot
     }
@@ -79,31 +89,31 @@ struct PeerBook {
     /// bytes; the caller decides.
     mutating func isUnchanged(at address: Address, recordBytes bytes: [UInt8]) -> Bool {
         guard !bytes.isEmpty, let slot = slot(at: address) else { return false }
-        return recordBytes[slot] == bytes
+        return hot[slot].record?.content == bytes
     }
 
-    /// The record bytes the peer at `address` was last refreshed from (empty when none).
-    mutating func recordBytes(at address: Address) -> [UInt8]? {
+    /// What the peer at `address` was last refreshed from, if anything is remembered.
+    mutating func lastRecord(at address: Address) -> LastRecord? {
         guard let slot = slot(at: address) else { return nil }
-        return recordBytes[slot]
+        return hot[slot].record
     }
 
     /// Forgets every remembered record (the peer plugin may have changed: parse again).
     mutating func forgetRecordBytes() {
-        for i in recordBytes.indices { recordBytes[i] = [] }
+        for i in hot.indices { hot[i].record = nil }
     }
 
     /// Records a new peer (after every known one). `id` must be unknown and equal `peer.id`.
-    mutating func insert(_ peer: Peer, id: ByteKey, recordBytes bytes: [UInt8] = []) {
+    mutating func insert(_ peer: Peer, id: ByteKey, record: LastRecord? = nil) {
         let slot: Int
         if let free = freeSlots.popLast() {
             slot = free
             records[slot] = peer
-            recordBytes[slot] = bytes
+            hot[slot] = HotSlot(lastRx: peer.lastRx, record: record)
         } else {
             slot = records.count
             records.append(peer)
-            recordBytes.append(bytes)
+            hot.append(HotSlot(lastRx: peer.lastRx, record: record))
         }
         slotByID[id] = slot
     }
@@ -112,14 +122,14 @@ struct PeerBook {
     mutating func remove(id: ByteKey) -> Peer? {
         guard let slot = slotByID.removeValue(forKey: id) else { return nil }
         recent = nil
-        let record = records[slot]
-        for address in record.addrs where slotByAddress[address] == slot {
+        let removed = record(slot)
+        for address in removed.addrs where slotByAddress[address] == slot {
             slotByAddress.removeValue(forKey: address)
         }
         records[slot] = Peer()  // drop the arrays now; the slot is reused later
-        recordBytes[slot] = []
+        hot[slot] = HotSlot(lastRx: 0, record: nil)
         freeSlots.append(slot)
-        return record
+        return removed
     }
 
     /// Points `address` at the known peer `id` (replacing any earlier binding of it).
@@ -139,7 +149,7 @@ struct PeerBook {
 
     /// Ids of peers whose `lastRx` is more than `timeout` seconds before `now`, first-seen order.
     func silent(for timeout: Int, now: Int) -> [ByteKey] {
-        slotByID.elements.filter { now - records[$0.value].lastRx > timeout }.map(\.key)
+        slotByID.elements.filter { now - hot[$0.value].lastRx > timeout }.map(\.key)
     }
 
     /// Each peer's first-bound address, in binding order (UDP broadcast recipients).
@@ -148,5 +158,31 @@ struct PeerBook {
         var out: [Address] = []
         for (address, slot) in slotByAddress.elements where seen.insert(slot).inserted { out.append(address) }
         return out
+    }
+}
+
+/// What every frame from a peer reads or writes: its `lastRx` and the record it was last
+/// refreshed from.
+struct HotSlot {
+    var lastRx: Int
+    var record: LastRecord?
+}
+
+/// The record a peer was last refreshed from: its bytes (a re-advertisement carrying the
+/// same bytes needs no parse), the uri of that message and the CRC-32 of the body block
+/// they make (the next frame with that very body needs no CRC pass either, see
+/// `FrameDecoder.decodeMessage`'s `hintsChecksum`). Records change rarely, so computing
+/// the checksum here costs one pass per change. Kept inline in the peer book's slots:
+/// a class would add a cold object to every frame's path.
+struct LastRecord {
+    let content: [UInt8]
+    let uri: [UInt8]
+    /// CRC-32 of `u16(uri.count) ‖ uri ‖ content`.
+    let bodyChecksum: UInt32
+
+    init(remembering message: Message) {
+        content = message.content
+        uri = message.uri
+        bodyChecksum = message.body.checksum
     }
 }

@@ -1,5 +1,6 @@
 import Testing
 @testable import NetaioCore
+import NetaioWire
 
 /// The engine's internal keyed storage: byte keys compare and hash by content (inline or
 /// spilled), and the peer book keeps ids and addresses consistent through rebinding and
@@ -43,13 +44,17 @@ import Testing
         #expect(book.silent(for: 10, now: 55) == [idB])
         // b is heard at a1: a1 still points at a until rebound.
         let record: [UInt8] = [1, 2, 3]
-        #expect(book.refresh(id: idB, heardAt: a1, data: [9], lastRx: 60, recordBytes: record) == false)
+        let advertisement = Message(type: .advertisePeer, uri: Array("netaio".utf8), content: record)
+        let boundAtRefresh = book.refresh(id: idB, heardAt: a1, data: [9], lastRx: 60, record: LastRecord(remembering: advertisement))
+        #expect(boundAtRefresh == false)
+        #expect(book.peer(id: idB)?.lastRx == 60 && book.peer(id: idB)?.data == [9])
         // a1 still belongs to a: b's unchanged record from a1 must take the full path.
         let unchangedFromOthersAddress = book.isUnchanged(at: a1, recordBytes: record)
         #expect(!unchangedFromOthersAddress)
         #expect(book.unbind(a1) == idA)
         book.bind(a1, to: idB)
-        #expect(book.isBound(a1, to: idB))
+        let rebound = book.isBound(a1, to: idB)
+        #expect(rebound)
         let unchangedAfterRebind = book.isUnchanged(at: a1, recordBytes: record)
         #expect(unchangedAfterRebind)
         let changedRecord = book.isUnchanged(at: a1, recordBytes: [1, 2, 4])
@@ -57,8 +62,17 @@ import Testing
         let emptyRecord = book.isUnchanged(at: a1, recordBytes: [])
         #expect(!emptyRecord)
         #expect(book.firstAddresses == [a2])  // one address per peer, in binding order
+        // The remembered record carries the checksum of the body it came in.
+        let remembered = book.lastRecord(at: a1)
+        #expect(remembered?.content == record && remembered?.uri == Array("netaio".utf8))
+        #expect(remembered?.bodyChecksum == CRC32.checksum(advertisement.body.encode()))
+        // Changing a record in place keeps its lastRx unless the change sets it.
+        book.modify(id: idB) { $0.data = [8] }
+        #expect(book.peer(id: idB)?.lastRx == 60 && book.peer(id: idB)?.data == [8])
+        book.modify(id: idB) { $0.lastRx = 70 }
+        #expect(book.peer(id: idB)?.lastRx == 70)
         let removed = book.remove(id: idB)
-        #expect(removed?.addrs.count == 2)
+        #expect(removed?.addrs.count == 2 && removed?.lastRx == 70)
         #expect(!book.isBound(a1) && !book.isBound(a2))
         // The freed slot is reused without disturbing first-seen order.
         book.insert(Peer(addrs: [], id: Array("c".utf8)), id: ByteKey(Array("c".utf8)))
@@ -94,9 +108,26 @@ import Testing
             #expect(index[a] == model.first { $0.key == a }?.value)
             if step % 500 == 0 || step == 5_999 {
                 #expect(index.count == model.count)
+                // Removal shifts entries back: every key must still be found at its value.
+                for (key, value) in model { #expect(index[key] == value) }
                 #expect(index.elements.map(\.key) == model.map(\.key) && index.elements.map(\.value) == model.map(\.value))
             }
         }
-        #expect(index.removeValue(forKey: Address(host: "not.there", port: 1)) == nil)
+        let missing = index.removeValue(forKey: Address(host: "not.there", port: 1))
+        #expect(missing == nil)
+    }
+
+    /// Insertion numbers are 32-bit: when they run out, the live entries are numbered
+    /// again and keep their order.
+    @Test func addressIndexKeepsOrderWhenInsertionNumbersRunOut() {
+        var index = AddressIndex()
+        let addresses = (0..<20).map { Address(host: "10.0.0.\($0)", port: 1) }
+        for (i, a) in addresses.prefix(10).enumerated() { index[a] = i }
+        index[addresses[3]] = nil
+        index.setNextInsertionNumberForTesting(UInt32.max - 2)
+        for (i, a) in addresses.suffix(10).enumerated() { index[a] = 10 + i }
+        let expected = addresses.enumerated().filter { $0.offset != 3 }
+        #expect(index.elements.map(\.key) == expected.map(\.element))
+        #expect(index.elements.map(\.value) == expected.map(\.offset))
     }
 }
