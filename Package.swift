@@ -32,6 +32,8 @@ let package = Package(
             name: "CSodium", pkgConfig: "libsodium",
             providers: [.apt(["libsodium-dev"])]),
         .target(name: "NetaioWire", dependencies: ["CZlib"]),
+        // A cache-prefetch hint for the engine's receive path (NodeEngine+Prefetch.swift).
+        .target(name: "CPrefetch"),
         .target(
             name: "NetaioPlugins",
             dependencies: [
@@ -40,7 +42,7 @@ let package = Package(
             ]),
         .target(
             name: "NetaioCore",
-            dependencies: ["NetaioWire", "NetaioPlugins", .product(name: "OrderedCollections", package: "swift-collections")]),
+            dependencies: ["NetaioWire", "NetaioPlugins", "CPrefetch", .product(name: "OrderedCollections", package: "swift-collections")]),
         // Real sockets: SwiftNIO channel handlers driving NodeEngine, and the async API.
         .target(
             name: "NetaioNIO",

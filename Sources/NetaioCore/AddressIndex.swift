@@ -15,12 +15,18 @@ import NetaioPlugins
 package struct AddressIndex: ~Copyable {
     private struct Slot {
         var key: Address
+        /// -1: the slot is empty (its key is `Slot.empty`'s).
         var value: Int32
         /// Insertion number, for `elements`.
         var order: UInt32
+
+        static let empty = Slot(key: Address(host: "", port: 0), value: -1, order: 0)
+        var isEmpty: Bool { value < 0 }
     }
 
-    private var slots: UnsafeMutablePointer<Slot?>?
+    // Slots are tested and compared in place (`slots[i].value`, `slots[i].key.hostHash`):
+    // copying one out would retain its host string.
+    private var slots: UnsafeMutablePointer<Slot>?
     private var capacity = 0  // 0 or a power of two
     package private(set) var count = 0
     private var nextOrder: UInt32 = 0
@@ -35,7 +41,7 @@ package struct AddressIndex: ~Copyable {
     }
 
     package subscript(address: Address) -> Int? {
-        get { position(of: address).map { Int(slots![$0]!.value) } }
+        get { position(of: address).map { Int(slots![$0].value) } }
         set {
             if let newValue { insert(address, newValue) } else { remove(address) }
         }
@@ -46,7 +52,7 @@ package struct AddressIndex: ~Copyable {
         guard let slots else { return [] }
         var live: [Slot] = []
         live.reserveCapacity(count)
-        for i in 0..<capacity { if let slot = slots[i] { live.append(slot) } }
+        for i in 0..<capacity where !slots[i].isEmpty { live.append(slots[i]) }
         live.sort { $0.order < $1.order }
         return live.map { ($0.key, Int($0.value)) }
     }
@@ -66,17 +72,17 @@ package struct AddressIndex: ~Copyable {
         guard let slots else { return nil }
         let mask = capacity - 1
         var i = Self.home(address, mask: mask)
-        while true {
-            guard let slot = slots[i] else { return nil }
-            if slot.key == address { return i }
+        while !slots[i].isEmpty {
+            if slots[i].key.hostHash == address.hostHash, slots[i].key.port == address.port, slots[i].key == address { return i }
             i = (i + 1) & mask
         }
+        return nil
     }
 
     private mutating func insert(_ address: Address, _ value: Int) {
         precondition(value >= 0 && value <= Int(Int32.max), "AddressIndex values are small indices")
         if let p = position(of: address) {
-            slots![p]!.value = Int32(value)
+            slots![p].value = Int32(value)
             return
         }
         // At most 4/5 full: a probe run then stays within a line or two.
@@ -90,8 +96,8 @@ package struct AddressIndex: ~Copyable {
     @discardableResult
     private mutating func remove(_ address: Address) -> Int? {
         guard let p = position(of: address), let slots else { return nil }
-        let value = Int(slots[p]!.value)
-        slots[p] = nil
+        let value = Int(slots[p].value)
+        slots[p] = .empty
         count -= 1
         // Backward shift: move later entries of the run into the hole when their home
         // position does not lie cyclically in (hole, their position].
@@ -100,12 +106,12 @@ package struct AddressIndex: ~Copyable {
         var j = p
         while true {
             j = (j + 1) & mask
-            guard let slot = slots[j] else { break }
-            let h = Self.home(slot.key, mask: mask)
+            if slots[j].isEmpty { break }
+            let h = Self.home(slots[j].key, mask: mask)
             let stays = hole <= j ? (hole < h && h <= j) : (hole < h || h <= j)
             if stays { continue }
-            slots[hole] = slot
-            slots[j] = nil
+            slots[hole] = slots[j]
+            slots[j] = .empty
             hole = j
         }
         return value
@@ -115,7 +121,7 @@ package struct AddressIndex: ~Copyable {
     private func place(_ slot: Slot) {
         let mask = capacity - 1
         var i = Self.home(slot.key, mask: mask)
-        while slots![i] != nil { i = (i + 1) & mask }
+        while !slots![i].isEmpty { i = (i + 1) & mask }
         slots![i] = slot
     }
 
@@ -123,11 +129,11 @@ package struct AddressIndex: ~Copyable {
         let oldSlots = slots
         let oldCapacity = capacity
         capacity = max(8, capacity * 2)
-        let fresh = UnsafeMutablePointer<Slot?>.allocate(capacity: capacity)
-        fresh.initialize(repeating: nil, count: capacity)
+        let fresh = UnsafeMutablePointer<Slot>.allocate(capacity: capacity)
+        fresh.initialize(repeating: .empty, count: capacity)
         slots = fresh
         guard let oldSlots else { return }
-        for i in 0..<oldCapacity { if let slot = oldSlots[i] { place(slot) } }
+        for i in 0..<oldCapacity where !oldSlots[i].isEmpty { place(oldSlots[i]) }
         oldSlots.deinitialize(count: oldCapacity)
         oldSlots.deallocate()
     }
@@ -139,9 +145,9 @@ package struct AddressIndex: ~Copyable {
     /// 0..<count again, keeping their order.
     private mutating func renumber() {
         guard let slots else { return }
-        var positions = (0..<capacity).filter { slots[$0] != nil }
-        positions.sort { slots[$0]!.order < slots[$1]!.order }
-        for (n, p) in positions.enumerated() { slots[p]!.order = UInt32(n) }
+        var positions = (0..<capacity).filter { !slots[$0].isEmpty }
+        positions.sort { slots[$0].order < slots[$1].order }
+        for (n, p) in positions.enumerated() { slots[p].order = UInt32(n) }
         nextOrder = UInt32(positions.count)
     }
 }

@@ -5,22 +5,26 @@
 /// handler table changes (`clear`).
 struct HandlerMemo {
     struct Entry {
+        /// First, so that `prefetchFrameState` finds the object at the entry's start.
+        let handler: NodeEngine.HandlerEntry
         let type: MessageType
         /// The uri as received: usually the very array the decoder shares between frames,
         /// so the comparison is an identity test.
         let uri: [UInt8]
-        let handler: NodeEngine.HandlerEntry
         /// Found under (type, uri) rather than (type) alone.
         let byURI: Bool
     }
 
-    private var first: Entry?
-    private var second: Entry?
+    // Internal for `NodeEngine.prefetchFrameState`.
+    var first: Entry?
+    var second: Entry?
     private var replaceFirstNext = true
 
-    func entry(for type: MessageType, uri: [UInt8]) -> Entry? {
-        if let e = first, e.type == type, e.uri == uri { return e }
-        if let e = second, e.type == type, e.uri == uri { return e }
+    /// `mutating` only so that the engine calls it in place: a call on a copy of the memo
+    /// would retain everything in it first.
+    mutating func entry(for type: MessageType, uri: [UInt8]) -> Entry? {
+        if first?.type == type, first?.uri == uri { return first }
+        if second?.type == type, second?.uri == uri { return second }
         return nil
     }
 

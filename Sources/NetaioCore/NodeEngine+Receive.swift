@@ -7,6 +7,7 @@ extension NodeEngine {
     }
 
     func handleFrame(_ bytes: UnsafeRawBufferPointer, from origin: Endpoint, remote: Address, stream: Bool) {
+        prefetchFrameState()
         let message: Message
         var header = Header(messageType: .ok, authLength: 0, bodyLength: 0, checksum: 0)
         var checksumMatches = false
@@ -94,7 +95,7 @@ extension NodeEngine {
         }
         guard let found = lookUpHandler(for: message, uri: ByteKey(message.uri), host: host) else { return nil }
         if memoUsable {  // so `found` is a permanent handler
-            handlerMemo.remember(HandlerMemo.Entry(type: message.type, uri: message.uri, handler: found.0, byURI: found.1.uri != nil))
+            handlerMemo.remember(HandlerMemo.Entry(handler: found.0, type: message.type, uri: message.uri, byURI: found.1.uri != nil))
         }
         return found
     }

@@ -103,7 +103,7 @@ public final class NodeEngine {
     /// How many keys of both tables have the (type, uri, host) form.
     @exclusivity(unchecked) var hostKeyedHandlers = 0
     @exclusivity(unchecked) var outbox: [Action] = []
-    @exclusivity(unchecked) private var spareOutbox: [Action] = []
+    @exclusivity(unchecked) var spareOutbox: [Action] = []
     /// The peer plugin's pack of the local peer, made once per configuration.
     @exclusivity(unchecked) var localPeerPack: [UInt8]?
     /// The last message encoded without any plugin, and its bytes: replies such as
@@ -112,7 +112,8 @@ public final class NodeEngine {
     @exclusivity(unchecked) var requests = OrderedMap<RequestID, PendingRequest>()
 
     // Copies of configuration facts read per frame (see `deriveFromConfiguration`).
-    @exclusivity(unchecked) private(set) var clock: any UnixClock
+    /// The clock, in a struct so that `prefetchFrameState` can find the object behind it.
+    @exclusivity(unchecked) var time: TimeSource
     @exclusivity(unchecked) private(set) var messageTypes: MessageTypeSet
     @exclusivity(unchecked) private var isSilentType: (MessageType, MessageTypeSet) -> Bool
     /// `localAddress` while `ignoreOwnIP` holds: datagrams from its host are dropped.
@@ -147,7 +148,7 @@ public final class NodeEngine {
     }
 
     public init(_ configuration: NodeConfiguration) {
-        clock = configuration.clock
+        time = TimeSource(clock: configuration.clock)
         messageTypes = configuration.messageTypes
         isSilentType = configuration.isSilentType
         self.configuration = configuration
@@ -158,7 +159,7 @@ public final class NodeEngine {
     /// of the object (the clock, message types, reply switches, the local id as a key,
     /// whether records parse purely, whether the outer layers run at all).
     private func deriveFromConfiguration() {
-        clock = configuration.clock
+        time = TimeSource(clock: configuration.clock)
         messageTypes = configuration.messageTypes
         isSilentType = configuration.isSilentType
         ownAddressToIgnore = configuration.ignoreOwnIP ? configuration.localAddress : nil
@@ -383,7 +384,7 @@ public final class NodeEngine {
         return counter
     }
 
-    var now: Double { clock.now() }
+    var now: Double { time.clock.now() }
 
     /// `int(time())`; a broken clock reads as 0.
     var nowSeconds: Int {

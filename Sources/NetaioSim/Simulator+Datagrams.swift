@@ -4,7 +4,7 @@ import NetaioCore
 extension Simulator {
     func sendDatagram(from: Int, _ bytes: [UInt8], to address: Address) {
         let packet = nextPacket()
-        let target = boundAddresses[address].flatMap { nodes[$0].spec.role == .udpNode ? $0 : nil }
+        let target = boundAddresses[address].flatMap { hostRoles[$0] == .udpNode ? $0 : nil }
         tracePacket(.send, node: from, other: target ?? -1, packet: packet, bytes: bytes, payload: bytes, detail: "udp to \(address)")
         guard let target else {
             tracePacket(.drop, node: -1, other: from, packet: packet, bytes: bytes, payload: [NetworkDrop.noHost.rawValue], detail: "no host at \(address)")

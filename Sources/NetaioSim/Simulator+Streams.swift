@@ -47,7 +47,7 @@ extension Simulator {
         let n = nodes[client]
         let port = n.nextEphemeralPort
         n.nextEphemeralPort = port == 65535 ? 49152 : port + 1
-        let server = boundAddresses[address].flatMap { nodes[$0].spec.role == .tcpServer ? $0 : nil }
+        let server = boundAddresses[address].flatMap { hostRoles[$0] == .tcpServer ? $0 : nil }
         let c = connections.count
         connections.append(SimConnection(
             nodes: [client, server ?? -1], incarnations: [n.incarnation, 0], ids: [id, nil], open: [true, false],

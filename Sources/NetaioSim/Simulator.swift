@@ -25,6 +25,9 @@ public final class Simulator {
     /// every multicast checks its recipients'.
     @exclusivity(unchecked) var hostAddresses: [Address] = []
     @exclusivity(unchecked) var hostIsIPv6: [Bool] = []
+    /// Each node's role, beside the nodes (routing asks it for every datagram; the node
+    /// object itself would be one more cache miss).
+    @exclusivity(unchecked) var hostRoles: [Role] = []
 
     /// Faults for every link without an override.
     @exclusivity(unchecked) public var defaults = LinkFaults()
@@ -71,6 +74,7 @@ public final class Simulator {
         engines.append(nil)
         hostAddresses.append(spec.address)
         hostIsIPv6.append(spec.address.host.contains(":"))
+        hostRoles.append(spec.role)
         if spec.role != .tcpClient { boundAddresses[spec.address] = index }
         if spec.role == .udpNode { udpMembers[spec.segment, default: []].append(index) }
         return index
