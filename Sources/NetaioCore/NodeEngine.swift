@@ -7,10 +7,6 @@
 /// wall clock or system randomness of its own: time and randomness come from the
 /// configuration's `clock` and `random`. Call it from one thread at a time.
 public final class NodeEngine {
-    /// Called when a request times out, before its `requestFailed` event (netaio's
-    /// timeout error handler; may e.g. `connect` again).
-    public var requestTimeoutHandler: ((RequestTimeout, NodeEngine) -> Void)?
-
     /// A class so that handing an entry out (every frame) is one retain, not three.
     final class HandlerEntry {
         let handler: Handler
@@ -137,6 +133,9 @@ public final class NodeEngine {
     @exclusivity(unchecked) var subscriptions = OrderedMap<ByteKey, [Endpoint]>()
     @exclusivity(unchecked) var timers: [TimerID: TimerPurpose] = [:]
     @exclusivity(unchecked) var peerManagement = OrderedMap<ByteKey, PeerManagement>()
+    /// Called when a request times out, before its `requestFailed` event (netaio's
+    /// timeout error handler; may e.g. `connect` again).
+    public var requestTimeoutHandler: ((RequestTimeout, NodeEngine) -> Void)?
 
     @exclusivity(unchecked) public var configuration: NodeConfiguration {
         didSet {
