@@ -37,13 +37,13 @@ extension Simulator {
 
     func handle(_ event: Scheduled) {
         switch event {
-        case .datagram(let to, let from, let source, let bytes, let packet):
+        case .datagram(let to, let from, let bytes, let packet):
             guard let engine = engines[to] else {
                 tracePacket(.drop, node: to, other: from, packet: packet, bytes: bytes, payload: [NetworkDrop.hostDown.rawValue], detail: "host down")
                 return
             }
             tracePacket(.deliver, node: to, other: from, packet: packet, bytes: bytes, payload: [], detail: "")
-            engine.received(datagram: bytes, from: source)
+            engine.received(datagram: bytes, from: hostAddresses[from])
             collect(to)
         case .segment(let c, let direction, let bytes, let packet):
             segmentArrives(c, direction, bytes, packet)

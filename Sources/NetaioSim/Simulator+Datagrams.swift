@@ -44,13 +44,12 @@ extension Simulator {
             payload[i] ^= UInt8(1 + generator.below(255))
             tracePacket(.corrupt, node: to, other: from, packet: packet, bytes: payload, payload: payload, detail: "byte \(i) flipped")
         }
-        let source = hostAddresses[from]
-        queue.push(.datagram(to: to, from: from, source: source, bytes: payload, packet: packet), at: departure + .seconds(delay))
+        queue.push(.datagram(to: to, from: from, bytes: payload, packet: packet), at: departure + .seconds(delay))
         if generator.chance(f.duplicate) {
             var again = f.latency.draw(&generator)
             if f.jitter > 0 { again += f.jitter * generator.unit() }
             tracePacket(.duplicate, node: to, other: from, packet: packet, bytes: payload, payload: [], detail: "duplicated")
-            queue.push(.datagram(to: to, from: from, source: source, bytes: payload, packet: packet), at: departure + .seconds(again))
+            queue.push(.datagram(to: to, from: from, bytes: payload, packet: packet), at: departure + .seconds(again))
         }
     }
 
