@@ -23,6 +23,25 @@ import NetaioPlugins
         #expect(Address(host: "1.2.3.4", port: 80).description == "1.2.3.4:80")
     }
 
+    /// Hosts compare byte for byte, whatever the strings' storage: equal text held small
+    /// (inline), large, or built from bytes is equal; canonically equivalent but different
+    /// Unicode is not (Python compares code points).
+    @Test func hostsCompareByBytesWhateverTheirStorage() {
+        let long = "a-rather-long-host-name.example.org"  // > 15 UTF-8 bytes: heap storage
+        let rebuiltLong = String(decoding: Array(long.utf8), as: UTF8.self)
+        let grownLong = String(long.dropLast()) + "g"
+        #expect(Address(host: long, port: 1) == Address(host: rebuiltLong, port: 1))
+        #expect(Address(host: long, port: 1) == Address(host: grownLong, port: 1))
+        #expect(Address(host: long, port: 1) != Address(host: String(long.dropLast()) + "h", port: 1))
+        let short = "10.0.0.1"
+        #expect(Address(host: short, port: 1) == Address(host: String(decoding: Array(short.utf8), as: UTF8.self), port: 1))
+        #expect(Address(host: short, port: 1) != Address(host: "10.0.0.2", port: 1))
+        #expect(Address(host: short, port: 1) != Address(host: short, port: 2))
+        // "é" precomposed vs e + combining acute: equal as Swift Strings, not as bytes.
+        #expect("\u{E9}" == "e\u{301}")
+        #expect(Address(host: "\u{E9}", port: 1) != Address(host: "e\u{301}", port: 1))
+    }
+
     @Test func addressSetIsAnOrderedSet() {
         let a = Address(host: "1.1.1.1", port: 1), b = Address(host: "::1", port: 2)
         var set: AddressSet = [a, b, a]

@@ -37,6 +37,10 @@ public struct Address: Hashable, Sendable, Comparable, CustomStringConvertible {
     }
 
     private static func sameBytes(_ a: String, _ b: String) -> Bool {
+        // Equal representations hold equal bytes: a small string (up to 15 UTF-8 bytes,
+        // every numeric host) keeps its bytes inline, and a large one the same storage.
+        // Unequal ones may still match (the same text stored both ways): compare bytes.
+        if sameRepresentation(a, b) { return true }
         let same = a.utf8.withContiguousStorageIfAvailable { x in
             b.utf8.withContiguousStorageIfAvailable { y in
                 x.count == y.count && (x.count == 0 || memcmp(x.baseAddress!, y.baseAddress!, x.count) == 0)
@@ -44,6 +48,17 @@ public struct Address: Hashable, Sendable, Comparable, CustomStringConvertible {
         }
         if let same, let same { return same }
         return a.utf8.elementsEqual(b.utf8)  // bridged strings without contiguous storage
+    }
+
+    private static func sameRepresentation(_ a: String, _ b: String) -> Bool {
+        #if _pointerBitWidth(_64)
+        // A String is two words on 64-bit platforms.
+        let x = unsafeBitCast(a, to: (UInt64, UInt64).self)
+        let y = unsafeBitCast(b, to: (UInt64, UInt64).self)
+        return x.0 == y.0 && x.1 == y.1
+        #else
+        return false  // the byte comparison decides
+        #endif
     }
 
     public func hash(into hasher: inout Hasher) {
