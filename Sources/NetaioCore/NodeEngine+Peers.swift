@@ -19,22 +19,18 @@ extension NodeEngine {
             appID: appID, advertiseEvery: advertiseEvery, peerTimeout: peerTimeout,
             authPlugin: authPlugin, cipherPlugin: cipherPlugin)
         peerManagement[appID] = app
-        // The engine owns these handlers and is the only one to call them, so it outlives
-        // every call: `unowned(unsafe)` skips the per-call strong-retain check of `unowned`.
-        // The engine runs these itself (`BuiltinHandler`); the closures do the same for
-        // whoever holds an entry.
-        on(HandlerKey(.advertisePeer, uri: appID), HandlerEntry(handler: { [unowned(unsafe) self] m, ctx in
-            guard self.learnPeer(from: m, ctx) else { return nil }
-            return self.peerMessage(.peerDiscovered, appID)
-        }, authPlugin: authPlugin, cipherPlugin: cipherPlugin, builtin: .advertisePeer(appID: appID)))
-        on(HandlerKey(.peerDiscovered, uri: appID), HandlerEntry(handler: { [unowned(unsafe) self] m, ctx in
-            _ = self.learnPeer(from: m, ctx)
-            return nil
-        }, authPlugin: authPlugin, cipherPlugin: cipherPlugin, builtin: .peerDiscovered))
-        on(HandlerKey(.disconnect, uri: appID), HandlerEntry(handler: { [unowned(unsafe) self] m, ctx in
-            self.peerLeft(m, ctx)
-            return nil
-        }, authPlugin: authPlugin, cipherPlugin: cipherPlugin, builtin: .disconnect))
+        let peerHandlers: [(MessageType, BuiltinHandler)] = [
+            (.advertisePeer, .advertisePeer(appID: appID)), (.peerDiscovered, .peerDiscovered), (.disconnect, .disconnect),
+        ]
+        for (type, builtin) in peerHandlers {
+            // The engine runs these itself (`call`); the closure does the same for whoever
+            // holds the entry. The engine owns its handlers and alone calls them, so it
+            // outlives every call: `unowned(unsafe)` skips the strong-retain check of `unowned`.
+            let entry = HandlerEntry(
+                handler: { [unowned(unsafe) self] m, ctx in self.runBuiltin(builtin, m, ctx) },
+                authPlugin: authPlugin, cipherPlugin: cipherPlugin, builtin: builtin)
+            on(HandlerKey(type, uri: appID), entry)
+        }
         switch role {
         case .udpNode: advertise(appID)
         case .tcpClient:
@@ -106,6 +102,20 @@ extension NodeEngine {
     /// Peers whose `lastRx` is more than `timeout` whole seconds ago are removed.
     public func removeTimedOutPeers(olderThan timeout: Int) {
         for id in peerBook.silent(for: timeout, now: nowSeconds) { removePeer(id, reason: .timedOut) }
+    }
+
+    /// A peer-management handler: learn the sender (answering an advertisement with
+    /// PEER_DISCOVERED), or forget it on DISCONNECT.
+    func runBuiltin(_ builtin: BuiltinHandler, _ message: Message, _ ctx: HandlerContext) -> Message? {
+        switch builtin {
+        case .advertisePeer(let appID): return learnPeer(from: message, ctx) ? peerMessage(.peerDiscovered, appID) : nil
+        case .peerDiscovered:
+            learnPeer(from: message, ctx)
+            return nil
+        case .disconnect:
+            peerLeft(message, ctx)
+            return nil
+        }
     }
 
     /// Parses, validates and records the sender of ADVERTISE_PEER / PEER_DISCOVERED.

@@ -14,15 +14,10 @@ extension NodeEngine {
         do {
             // Hints: the sender's last record (a re-advertisement repeats it, often with
             // its verified body checksum) and the last uri seen.
-            let decoder = FrameDecoder(types: messageTypes)
-            if let last = peerBook.lastRecord(at: remote) {
-                message = try decoder.decodeMessage(
-                    bytes, uriHint: last.uri, contentHint: last.content, hintsChecksum: last.bodyChecksum,
-                    header: &header, checksumMatches: &checksumMatches)
-            } else {
-                message = try decoder.decodeMessage(
-                    bytes, uriHint: lastURI, contentHint: nil, header: &header, checksumMatches: &checksumMatches)
-            }
+            let last = peerBook.lastRecord(at: remote)
+            message = try FrameDecoder(types: messageTypes).decodeMessage(
+                bytes, uriHint: last?.uri ?? lastURI, contentHint: last?.content, hintsChecksum: last?.bodyChecksum,
+                header: &header, checksumMatches: &checksumMatches)
         } catch {
             drop(.undecodable(error), origin)
             // Q20: on TCP the header delimited the frame, so the stream is still in sync:
@@ -142,6 +137,17 @@ extension NodeEngine {
                 return
             }
         }
+        runPlain(entry, key: key, message, from: origin, remote: remote,
+                 replyOptions: SendOptions(authPlugin: entry.authPlugin, cipherPlugin: entry.cipherPlugin))
+    }
+
+    /// Calls the handler and sends its reply. `run` for a handler without inner plugins
+    /// (most of them), and its last step for the others: with the default reply options
+    /// the plugin slots are never read, so no existential is copied per frame.
+    private func runPlain(
+        _ entry: HandlerEntry, key: HandlerKey?, _ message: Message, from origin: Endpoint, remote: Address,
+        replyOptions: @autoclosure () -> SendOptions = .default
+    ) {
         let reply: Message?
         do {
             reply = try call(entry, message, HandlerContext(node: self, origin: origin, remote: remote, key: key))
@@ -151,40 +157,15 @@ extension NodeEngine {
             sendReply(.error("handler error"), to: origin, incoming: message.type, options: .default)
             return
         }
-        if let reply {
-            sendReply(reply, to: origin, incoming: message.type,
-                      options: SendOptions(authPlugin: entry.authPlugin, cipherPlugin: entry.cipherPlugin))
-        }
-    }
-
-    /// `run` for a handler without inner plugins (most of them): the plugin slots are
-    /// never read, so no existential is copied per frame.
-    private func runPlain(_ entry: HandlerEntry, key: HandlerKey?, _ message: Message, from origin: Endpoint, remote: Address) {
-        let reply: Message?
-        do {
-            reply = try call(entry, message, HandlerContext(node: self, origin: origin, remote: remote, key: key))
-        } catch {
-            drop(.handlerFailed(String(describing: error)), origin)
-            sendReply(.error("handler error"), to: origin, incoming: message.type, options: .default)
-            return
-        }
-        if let reply { sendReply(reply, to: origin, incoming: message.type, options: .default) }
+        if let reply { sendReply(reply, to: origin, incoming: message.type, options: replyOptions()) }
     }
 
     /// Calls a handler; the engine's own peer-management handlers run directly, without
     /// the closure call (its context would be one more object to load per frame).
     @inline(__always)
     private func call(_ entry: HandlerEntry, _ message: Message, _ ctx: HandlerContext) throws -> Message? {
-        switch entry.builtin {
-        case nil: return try entry.handler(message, ctx)
-        case .advertisePeer(let appID): return learnPeer(from: message, ctx) ? peerMessage(.peerDiscovered, appID) : nil
-        case .peerDiscovered:
-            learnPeer(from: message, ctx)
-            return nil
-        case .disconnect:
-            peerLeft(message, ctx)
-            return nil
-        }
+        guard let builtin = entry.builtin else { return try entry.handler(message, ctx) }
+        return runBuiltin(builtin, message, ctx)
     }
 
     /// Sends a reply unless this role does not reply or it would answer an error-type

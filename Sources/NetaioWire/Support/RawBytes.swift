@@ -31,12 +31,7 @@ func copyBytes(_ source: UnsafeRawBufferPointer) -> [UInt8] {
 
 /// `source` as an array: `known` itself when it holds the same bytes (a receiver that sees
 /// the same uri or payload again shares one buffer instead of allocating), else a copy.
-func copyBytes(_ source: UnsafeRawBufferPointer, reusing known: [UInt8]?) -> [UInt8] {
-    var reused = false
-    return copyBytes(source, reusing: known, reused: &reused)
-}
-
-/// `copyBytes(_:reusing:)`, telling whether `known` was returned (the bytes are equal).
+/// `reused` tells whether `known` was returned.
 func copyBytes(_ source: UnsafeRawBufferPointer, reusing known: [UInt8]?, reused: inout Bool) -> [UInt8] {
     if let known, known.count == source.count,
        known.withUnsafeBytes({ k in source.count == 0 || memcmp(k.baseAddress!, source.baseAddress!, source.count) == 0 }) {
