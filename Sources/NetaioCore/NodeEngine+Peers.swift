@@ -132,7 +132,7 @@ extension NodeEngine {
         let id = ByteKey(peerID)
         if id == localPeerKey { return false }
         let t = nowSeconds
-        let last = LastRecord(remembering: message)
+        let last = BodyMemo(remembering: message)
         if let addressIsBound = peerBook.refresh(id: id, heardAt: ctx.remote, data: peer.data, lastRx: t, record: last) {
             if !addressIsBound { bind(ctx.remote, to: id) }
             return true

@@ -3,21 +3,31 @@
 /// handler, reply.
 extension NodeEngine {
     func handleFrame(_ bytes: [UInt8], from origin: Endpoint, remote: Address, stream: Bool) {
-        bytes.withUnsafeBytes { handleFrame($0, from: origin, remote: remote, stream: stream) }
+        var noMemo: BodyMemo?
+        handleFrame(bytes, from: origin, remote: remote, stream: stream, sharing: &noMemo)
+    }
+
+    func handleFrame(_ bytes: [UInt8], from origin: Endpoint, remote: Address, stream: Bool, sharing memo: inout BodyMemo?) {
+        bytes.withUnsafeBytes { handleFrame($0, from: origin, remote: remote, stream: stream, sharing: &memo) }
     }
 
     func handleFrame(_ bytes: UnsafeRawBufferPointer, from origin: Endpoint, remote: Address, stream: Bool) {
+        var noMemo: BodyMemo?
+        handleFrame(bytes, from: origin, remote: remote, stream: stream, sharing: &noMemo)
+    }
+
+    /// `memo`: what the last frame of this sender decoded to, when the driver keeps it
+    /// (see `BodyMemo`); used as the decoding hint and replaced by this frame's body.
+    func handleFrame(
+        _ bytes: UnsafeRawBufferPointer, from origin: Endpoint, remote: Address, stream: Bool,
+        sharing memo: inout BodyMemo?
+    ) {
         prefetchFrameState()
         let message: Message
         var header = Header(messageType: .ok, authLength: 0, bodyLength: 0, checksum: 0)
         var checksumMatches = false
         do {
-            // Hints: the sender's last record (a re-advertisement repeats it, often with
-            // its verified body checksum) and the last uri seen.
-            let last = peerBook.lastRecord(at: remote)
-            message = try FrameDecoder(types: messageTypes).decodeMessage(
-                bytes, uriHint: last?.uri ?? lastURI, contentHint: last?.content, hintsChecksum: last?.bodyChecksum,
-                header: &header, checksumMatches: &checksumMatches)
+            message = try decode(bytes, from: remote, memo: memo, header: &header, checksumMatches: &checksumMatches)
         } catch {
             drop(.undecodable(error), origin)
             // Q20: on TCP the header delimited the frame, so the stream is still in sync:
@@ -27,7 +37,7 @@ extension NodeEngine {
             }
             return
         }
-        lastURI = message.uri
+        if lastURI != message.uri { lastURI = message.uri }
         guard checksumMatches else {
             drop(.checksumMismatch, origin)
             if configuration.repliesToInvalidMessages {
@@ -35,7 +45,29 @@ extension NodeEngine {
             }
             return
         }
+        // A memo with this checksum is this body (the hint was shared): keep it as it is.
+        if !BodyMemo.matches(memo, checksum: header.checksum) { memo = BodyMemo(verified: message, checksum: header.checksum) }
         process(message, from: origin, remote: remote)
+    }
+
+    /// Decodes with hints: the driver's memo of this sender, else the sender's last
+    /// record (a re-advertisement repeats it, often with its verified body checksum),
+    /// and the last uri seen. The memo is passed at +0: a frame that matches it costs no copy
+    /// of it, only the shares the message takes.
+    private func decode(
+        _ bytes: UnsafeRawBufferPointer, from remote: Address, memo: BodyMemo?,
+        header: inout Header, checksumMatches: inout Bool
+    ) throws(WireError) -> Message {
+        let decoder = FrameDecoder(types: messageTypes)
+        guard case .some = memo else {
+            let last = peerBook.lastRecord(at: remote)
+            return try decoder.decodeMessage(
+                bytes, uriHint: last?.uri ?? lastURI, contentHint: last?.content, hintsChecksum: last?.checksum,
+                header: &header, checksumMatches: &checksumMatches)
+        }
+        return try decoder.decodeMessage(
+            bytes, uriHint: memo?.uri, contentHint: memo?.content, hintsChecksum: memo?.checksum,
+            header: &header, checksumMatches: &checksumMatches)
     }
 
     func process(_ incoming: Message, from origin: Endpoint, remote: Address) {

@@ -338,11 +338,19 @@ public final class NodeEngine {
 
     /// UDP: one datagram from `source`. Bytes after the frame are ignored (as netaio).
     public func received(datagram: [UInt8], from source: Address) {
+        var noMemo: BodyMemo?
+        received(datagram: datagram, from: source, sharing: &noMemo)
+    }
+
+    /// The same, with the driver's memo of what this sender's last datagram decoded to
+    /// (see `BodyMemo`): a driver delivering one datagram to many engines keeps one memo
+    /// per sender, so the receivers share one copy of the body instead of one each.
+    public func received(datagram: [UInt8], from source: Address, sharing memo: inout BodyMemo?) {
         if let local = ownAddressToIgnore, local.hasSameHost(as: source) {
             drop(.ownAddress, .address(source))
             return
         }
-        handleFrame(datagram, from: .address(source), remote: source, stream: false)
+        handleFrame(datagram, from: .address(source), remote: source, stream: false, sharing: &memo)
     }
 
     // MARK: - Timers

@@ -74,7 +74,7 @@ struct PeerBook: ~Copyable {
     /// The known peer `id` was heard from `address`: its data and `lastRx` are updated and
     /// the address added to its addresses. Returns whether `address` already points at it
     /// (if not, the caller binds it), or nil when `id` is unknown.
-    mutating func refresh(id: ByteKey, heardAt address: Address, data: [UInt8]?, lastRx: Int, record: LastRecord) -> Bool? {
+    mutating func refresh(id: ByteKey, heardAt address: Address, data: [UInt8]?, lastRx: Int, record: BodyMemo) -> Bool? {
         guard let slot = slotByID[id] else { return nil }
         hot[slot] = HotSlot(lastRx: lastRx, record: record)
         if records[slot].data != data { records[slot].data = data }
@@ -93,7 +93,7 @@ struct PeerBook: ~Copyable {
     }
 
     /// What the peer at `address` was last refreshed from, if anything is remembered.
-    mutating func lastRecord(at address: Address) -> LastRecord? {
+    mutating func lastRecord(at address: Address) -> BodyMemo? {
         guard let slot = slot(at: address) else { return nil }
         return hot[slot].record
     }
@@ -104,7 +104,7 @@ struct PeerBook: ~Copyable {
     }
 
     /// Records a new peer (after every known one). `id` must be unknown and equal `peer.id`.
-    mutating func insert(_ peer: Peer, id: ByteKey, record: LastRecord? = nil) {
+    mutating func insert(_ peer: Peer, id: ByteKey, record: BodyMemo? = nil) {
         let slot: Int
         if let free = freeSlots.popLast() {
             slot = free
@@ -165,24 +165,5 @@ struct PeerBook: ~Copyable {
 /// refreshed from.
 struct HotSlot {
     var lastRx: Int
-    var record: LastRecord?
-}
-
-/// The record a peer was last refreshed from: its bytes (a re-advertisement carrying the
-/// same bytes needs no parse), the uri of that message and the CRC-32 of the body block
-/// they make (the next frame with that very body needs no CRC pass either, see
-/// `FrameDecoder.decodeMessage`'s `hintsChecksum`). Records change rarely, so computing
-/// the checksum here costs one pass per change. Kept inline in the peer book's slots:
-/// a class would add a cold object to every frame's path.
-struct LastRecord {
-    let content: [UInt8]
-    let uri: [UInt8]
-    /// CRC-32 of `u16(uri.count) ‖ uri ‖ content`.
-    let bodyChecksum: UInt32
-
-    init(remembering message: Message) {
-        content = message.content
-        uri = message.uri
-        bodyChecksum = message.body.checksum
-    }
+    var record: BodyMemo?
 }

@@ -43,7 +43,7 @@ extension Simulator {
                 return
             }
             tracePacket(.deliver, node: to, other: from, packet: packet, bytes: bytes, payload: [], detail: "")
-            engine.received(datagram: bytes, from: hostAddresses[from])
+            engine.received(datagram: bytes, from: hostAddresses[from], sharing: &bodyMemos[from])
             collect(to)
         case .segment(let c, let direction, let bytes, let packet):
             segmentArrives(c, direction, bytes, packet)

@@ -28,6 +28,10 @@ public final class Simulator {
     /// Each node's role, beside the nodes (routing asks it for every datagram; the node
     /// object itself would be one more cache miss).
     @exclusivity(unchecked) var hostRoles: [Role] = []
+    /// What each host's last delivered datagram decoded to: the next receiver of the same
+    /// body (the rest of a multicast, or another reply with the same record) shares its
+    /// arrays, already warm in the cache, instead of keeping a copy of its own.
+    @exclusivity(unchecked) var bodyMemos: [BodyMemo?] = []
 
     /// Faults for every link without an override.
     @exclusivity(unchecked) public var defaults = LinkFaults()
@@ -75,6 +79,7 @@ public final class Simulator {
         hostAddresses.append(spec.address)
         hostIsIPv6.append(spec.address.host.contains(":"))
         hostRoles.append(spec.role)
+        bodyMemos.append(nil)
         if spec.role != .tcpClient { boundAddresses[spec.address] = index }
         if spec.role == .udpNode { udpMembers[spec.segment, default: []].append(index) }
         return index

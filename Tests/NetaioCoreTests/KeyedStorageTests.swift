@@ -45,7 +45,7 @@ import NetaioWire
         // b is heard at a1: a1 still points at a until rebound.
         let record: [UInt8] = [1, 2, 3]
         let advertisement = Message(type: .advertisePeer, uri: Array("netaio".utf8), content: record)
-        let boundAtRefresh = book.refresh(id: idB, heardAt: a1, data: [9], lastRx: 60, record: LastRecord(remembering: advertisement))
+        let boundAtRefresh = book.refresh(id: idB, heardAt: a1, data: [9], lastRx: 60, record: BodyMemo(remembering: advertisement))
         #expect(boundAtRefresh == false)
         #expect(book.peer(id: idB)?.lastRx == 60 && book.peer(id: idB)?.data == [9])
         // a1 still belongs to a: b's unchanged record from a1 must take the full path.
@@ -65,7 +65,7 @@ import NetaioWire
         // The remembered record carries the checksum of the body it came in.
         let remembered = book.lastRecord(at: a1)
         #expect(remembered?.content == record && remembered?.uri == Array("netaio".utf8))
-        #expect(remembered?.bodyChecksum == CRC32.checksum(advertisement.body.encode()))
+        #expect(remembered?.checksum == CRC32.checksum(advertisement.body.encode()))
         // Changing a record in place keeps its lastRx unless the change sets it.
         book.modify(id: idB) { $0.data = [8] }
         #expect(book.peer(id: idB)?.lastRx == 60 && book.peer(id: idB)?.data == [8])

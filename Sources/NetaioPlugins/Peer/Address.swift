@@ -11,7 +11,10 @@ import Darwin
 /// to connect to), kept verbatim because netaio compares these tuples by value.
 public struct Address: Hashable, Sendable, Comparable, CustomStringConvertible {
     public var host: String {
-        didSet { hostHash = Self.fingerprint(host) }
+        didSet {
+            host = Self.inline(host)
+            hostHash = Self.fingerprint(host)
+        }
     }
     public var port: UInt16
     /// FNV-1a of the host's UTF-8 bytes, made once: addresses are hashed and compared for
@@ -20,9 +23,19 @@ public struct Address: Hashable, Sendable, Comparable, CustomStringConvertible {
     public private(set) var hostHash: UInt64
 
     public init(host: String, port: UInt16) {
-        self.host = host
+        self.host = Self.inline(host)
         self.port = port
         hostHash = Self.fingerprint(host)
+    }
+
+    /// The host as a small string (bytes inline, no storage object) when it fits, as
+    /// every numeric IPv4 host does. Built text (interpolation, parsing) is usually
+    /// stored on the heap even when short, and then each copy of the address — several
+    /// per received frame — is an atomic retain and release of that storage.
+    private static func inline(_ host: String) -> String {
+        guard host.utf8.count <= 15 else { return host }
+        var host = host
+        return host.withUTF8 { String(decoding: $0, as: UTF8.self) }
     }
 
     /// Equal hosts are equal byte for byte, as Python compares `str`s (not by Unicode
