@@ -54,7 +54,7 @@ let package = Package(
         // The deterministic network simulator (docs/simulator.md) and scenario files (docs/scenarios.md).
         .target(
             name: "NetaioSim",
-            dependencies: ["NetaioCore", .product(name: "Crypto", package: "swift-crypto")]),
+            dependencies: ["NetaioCore", "CPrefetch", .product(name: "Crypto", package: "swift-crypto")]),
         .target(
             name: "NetaioScenario",
             dependencies: ["NetaioSim", "NetaioCore", .product(name: "Yams", package: "Yams")]),

@@ -1,3 +1,4 @@
+import CPrefetch
 import NetaioPlugins
 
 /// Address → index map for the peer book (every received frame looks its sender up there)
@@ -45,6 +46,14 @@ package struct AddressIndex: ~Copyable {
         set {
             if let newValue { insert(address, newValue) } else { remove(address) }
         }
+    }
+
+    /// Starts loading the slot where a lookup of `address` begins (a hint: nothing is
+    /// read but the table's own address and size).
+    @inline(__always)
+    package func prefetch(_ address: Address) {
+        guard let slots else { return }
+        netaio_prefetch(slots + Self.home(address, mask: capacity - 1))
     }
 
     /// Live entries in insertion order (an updated value keeps its entry's place).

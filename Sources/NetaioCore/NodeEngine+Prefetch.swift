@@ -22,6 +22,18 @@ extension NodeEngine {
     }
 }
 
+extension NodeEngine {
+    /// A driver's hint that a datagram from `source` is about to arrive: starts loading
+    /// the peer-book slot its lookup will read first and the objects `prefetchFrameState`
+    /// names. The simulator calls it one event ahead, once the engine object itself is in
+    /// cache; nothing changes but timing.
+    @inline(__always)
+    public func prefetchState(forDatagramFrom source: Address) {
+        peerBook.prefetchSlot(at: source)
+        prefetchFrameState()
+    }
+}
+
 /// The engine's clock inside a struct: passing the existential itself to a generic would
 /// open it (the concrete clock may be a value with no pointer in it), while the struct's
 /// first word is the existential's first, the object of a class clock.

@@ -47,6 +47,10 @@ struct PeerBook: ~Copyable {
 
     func isBound(_ address: Address) -> Bool { slotByAddress[address] != nil }
 
+    /// Starts loading the index slot a lookup of `address` reads first (a hint).
+    @inline(__always)
+    func prefetchSlot(at address: Address) { slotByAddress.prefetch(address) }
+
     /// Sets `lastRx` of the peer bound to `address`, if any.
     mutating func touch(at address: Address, lastRx: () -> Int) {
         guard let slot = slot(at: address) else { return }

@@ -44,12 +44,12 @@ extension Simulator {
             payload[i] ^= UInt8(1 + generator.below(255))
             tracePacket(.corrupt, node: to, other: from, packet: packet, bytes: payload, payload: payload, detail: "byte \(i) flipped")
         }
-        queue.push(.datagram(to: to, from: from, bytes: payload, packet: packet), at: departure + .seconds(delay))
+        queue.push(.datagram(to: to, from: from, bytes: payload, packet: packet), at: departure + .seconds(delay), hint: datagramHint(to: to, from: from))
         if generator.chance(f.duplicate) {
             var again = f.latency.draw(&generator)
             if f.jitter > 0 { again += f.jitter * generator.unit() }
             tracePacket(.duplicate, node: to, other: from, packet: packet, bytes: payload, payload: [], detail: "duplicated")
-            queue.push(.datagram(to: to, from: from, bytes: payload, packet: packet), at: departure + .seconds(again))
+            queue.push(.datagram(to: to, from: from, bytes: payload, packet: packet), at: departure + .seconds(again), hint: datagramHint(to: to, from: from))
         }
     }
 
@@ -68,4 +68,10 @@ extension Simulator {
         linkBusyUntil[key] = done
         return done
     }
+}
+
+extension Simulator {
+    /// The queue hint of a datagram: its target and source nodes (see `prefetchUpcoming`).
+    @inline(__always)
+    func datagramHint(to: Int, from: Int) -> Int64 { Int64(from) << 32 | Int64(to) }
 }

@@ -71,6 +71,17 @@ struct CalendarLane {
         return late.popFirst()
     }
 
+    /// The `offset`-th key after the next one of the current bucket, if it has one: a
+    /// guess at what comes soon (a key in `late` or the timer lane may come first), for
+    /// prefetching only.
+    @inline(__always)
+    func upcoming(_ offset: Int) -> EventKey? {
+        let slot = ring(current)
+        return buckets[slot].withUnsafeBufferPointer { keys in
+            cursor + offset < keys.count ? keys[cursor + offset] : nil
+        }
+    }
+
     /// Turns the ring until the current bucket or `late` has a key, unless the next
     /// non-empty bucket lies after `limit`'s. Returns whether a key is at hand.
     private mutating func settle(notPast limit: EventKey?) -> Bool {

@@ -1,3 +1,5 @@
+import CPrefetch
+
 /// The scheduled events, popped in (time, sequence) order: events at the same instant run
 /// in the order they were scheduled, which makes the run a pure function of the seed and
 /// scenario.
@@ -22,6 +24,10 @@ struct EventQueue<Payload> {
     private var soon = CalendarLane()
     private var later = KeyHeap()
     private var payloads: [Payload?] = []
+    /// Beside each payload slot: the caller's hint of what the event will touch (the
+    /// simulator's datagram target and source; -1 for none), read by `lookAhead`
+    /// without touching the payload.
+    private var hints: [Int64] = []
     private var freeSlots: [Int] = []
     private var nextSequence: UInt64 = 0
 
@@ -35,14 +41,16 @@ struct EventQueue<Payload> {
         return soon.first(before: timer) ?? timer
     }
 
-    mutating func push(_ payload: consuming Payload, at time: SimTime, lane: Lane = .soon) {
+    mutating func push(_ payload: consuming Payload, at time: SimTime, lane: Lane = .soon, hint: Int64 = -1) {
         let slot: Int
         if let free = freeSlots.popLast() {
             slot = free
             payloads[slot] = payload
+            hints[slot] = hint
         } else {
             slot = payloads.count
             payloads.append(payload)
+            hints.append(hint)
         }
         let key = EventKey(time: time.nanoseconds, sequence: nextSequence, slot: slot)
         nextSequence += 1
@@ -72,6 +80,26 @@ struct EventQueue<Payload> {
         let payload = payloads[top.slot].take()!
         freeSlots.append(top.slot)
         return Entry(time: SimTime(nanoseconds: top.time), sequence: top.sequence, payload: payload)
+    }
+}
+
+// MARK: - Looking ahead
+
+extension EventQueue {
+    /// For the two events that probably come next (the next keys of the packet lane's
+    /// current bucket; a timer or a late packet may come first): starts loading their
+    /// payload slots and hands `body` their push-time hints (-1 when there is no such
+    /// event). Nothing is copied; a wrong guess costs wasted prefetches. `mutating` only
+    /// so that the simulator calls it in place.
+    @inline(__always)
+    mutating func lookAhead(_ body: (_ next: Int64, _ afterNext: Int64) -> Void) {
+        guard let next = soon.upcoming(0) else { return }
+        let afterNext = soon.upcoming(1)
+        payloads.withUnsafeBufferPointer { p in
+            netaio_prefetch(p.baseAddress! + next.slot)
+            if let afterNext { netaio_prefetch(p.baseAddress! + afterNext.slot) }
+        }
+        hints.withUnsafeBufferPointer { h in body(h[next.slot], afterNext.map { h[$0.slot] } ?? -1) }
     }
 }
 
