@@ -51,6 +51,13 @@ struct PeerBook: ~Copyable {
     @inline(__always)
     func prefetchSlot(at address: Address) { slotByAddress.prefetch(address) }
 
+    /// Starts loading the per-peer state of the peer at `address` (a hint; the lookup
+    /// itself runs, so its index slot had better be in cache: `prefetchSlot` first).
+    @inline(__always)
+    func prefetchHotState(at address: Address) {
+        if let slot = slotByAddress[address] { hot.prefetch(slot) }
+    }
+
     /// Sets `lastRx` of the peer bound to `address`, if any.
     mutating func touch(at address: Address, lastRx: () -> Int) {
         guard let slot = slot(at: address) else { return }

@@ -1,3 +1,5 @@
+import CPrefetch
+
 /// A growable array in raw memory owned by the value, for per-slot state that every
 /// received frame reads and writes: no array header to load, no uniqueness check before
 /// a write (each of those is a cache miss when a thousand simulated engines take turns).
@@ -28,6 +30,13 @@ struct SlotArray<Element>: ~Copyable {
     }
 
     var indices: Range<Int> { 0..<count }
+
+    /// Starts loading element `index`'s line (a hint; out of range: nothing).
+    @inline(__always)
+    func prefetch(_ index: Int) {
+        guard index >= 0 && index < count, let base else { return }
+        netaio_prefetch(base + index)
+    }
 
     mutating func append(_ element: consuming Element) {
         if count == capacity {

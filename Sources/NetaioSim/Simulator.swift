@@ -110,29 +110,33 @@ public final class Simulator {
         if time > now { virtualTime.now = time }
     }
 
-    /// Warms what the next events will touch while this one runs, in two stages: the
-    /// engine object of the event after next, and — its engine object warmed by the
-    /// previous call — the peer-book slot where the next event's sender is looked up
-    /// (both from the hints datagrams are queued with, `datagramHint`). With a thousand
-    /// engines the event loop is memory-bound and each of these first touches would be a
-    /// cache miss; started here, they overlap with the current event's work. Only
-    /// addresses are read (nothing is retained or copied); a wrong guess (a timer or a
-    /// late packet comes first) costs a wasted hint.
+    /// Warms what the next events will touch while this one runs, as a pipeline over
+    /// the next three datagrams (from the hints they are queued with, `datagramHint`):
+    /// the engine object of the third; the peer-book index slot of the second's sender
+    /// and the objects its engine's hot fields point at (that engine warmed by the
+    /// previous step); the next one's per-peer state (its index slot warmed likewise).
+    /// With a thousand engines the event loop is memory-bound, and each of these first
+    /// touches would be a cache miss waiting on the one before; started here, they
+    /// overlap with the current event's work. Only addresses are read (nothing retained
+    /// or copied); a wrong guess (a timer or a late packet comes first) costs a wasted hint.
     @inline(__always)
     private func prefetchUpcoming() {
-        queue.lookAhead { next, afterNext in
+        queue.lookAhead(3) { distance, hint in
+            guard hint >= 0 else { return }
             engines.withUnsafeMutableBufferPointer { engines in
-                // An engine reference's bits, without a retain.
-                func object(_ hint: Int64) -> UnsafeRawPointer? {
-                    guard hint >= 0 else { return nil }
-                    return UnsafeRawPointer(engines.baseAddress! + Int(truncatingIfNeeded: hint & 0xFFFF_FFFF)).load(as: UnsafeRawPointer?.self)
-                }
-                if let later = object(afterNext) {
-                    for line in 0..<Self.engineLinesToPrefetch { netaio_prefetch(later + 64 * line) }
-                }
-                if let soon = object(next) {
-                    Unmanaged<NodeEngine>.fromOpaque(soon)._withUnsafeGuaranteedRef {
-                        $0.prefetchState(forDatagramFrom: hostAddresses[Int(next >> 32)])
+                // The engine reference's bits, without a retain.
+                let target = Int(truncatingIfNeeded: hint & 0xFFFF_FFFF)
+                guard let object = UnsafeRawPointer(engines.baseAddress! + target).load(as: UnsafeRawPointer?.self) else { return }
+                switch distance {
+                case 2:
+                    for line in 0..<Self.engineLinesToPrefetch { netaio_prefetch(object + 64 * line) }
+                case 1:
+                    Unmanaged<NodeEngine>.fromOpaque(object)._withUnsafeGuaranteedRef {
+                        $0.prefetchState(forDatagramFrom: hostAddresses[Int(hint >> 32)])
+                    }
+                default:
+                    Unmanaged<NodeEngine>.fromOpaque(object)._withUnsafeGuaranteedRef {
+                        $0.prefetchPeerState(forDatagramFrom: hostAddresses[Int(hint >> 32)])
                     }
                 }
             }

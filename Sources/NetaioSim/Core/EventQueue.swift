@@ -86,20 +86,18 @@ struct EventQueue<Payload> {
 // MARK: - Looking ahead
 
 extension EventQueue {
-    /// For the two events that probably come next (the next keys of the packet lane's
-    /// current bucket; a timer or a late packet may come first): starts loading their
-    /// payload slots and hands `body` their push-time hints (-1 when there is no such
-    /// event). Nothing is copied; a wrong guess costs wasted prefetches. `mutating` only
-    /// so that the simulator calls it in place.
+    /// For the next `depth` events as they probably come (the next keys of the packet
+    /// lane's current bucket; a timer or a late packet may come first): starts loading
+    /// their payload slots and hands `body` each one's push-time hint, nearest first.
+    /// Nothing is copied; a wrong guess costs wasted prefetches. `mutating` only so that
+    /// the simulator calls it in place.
     @inline(__always)
-    mutating func lookAhead(_ body: (_ next: Int64, _ afterNext: Int64) -> Void) {
-        guard let next = soon.upcoming(0) else { return }
-        let afterNext = soon.upcoming(1)
-        payloads.withUnsafeBufferPointer { p in
-            netaio_prefetch(p.baseAddress! + next.slot)
-            if let afterNext { netaio_prefetch(p.baseAddress! + afterNext.slot) }
+    mutating func lookAhead(_ depth: Int, _ body: (_ distance: Int, _ hint: Int64) -> Void) {
+        for distance in 0..<depth {
+            guard let key = soon.upcoming(distance) else { return }
+            payloads.withUnsafeBufferPointer { netaio_prefetch($0.baseAddress! + key.slot) }
+            body(distance, hints.withUnsafeBufferPointer { $0[key.slot] })
         }
-        hints.withUnsafeBufferPointer { h in body(h[next.slot], afterNext.map { h[$0.slot] } ?? -1) }
     }
 }
 
