@@ -118,6 +118,33 @@ extension NodeEngine {
         }
     }
 
+    /// ADVERTISE_PEER through its plain handler with no outer plugin either (the usual
+    /// case, and most frames of a discovery run): what `runBuiltin` and `sendReply` do,
+    /// without building and encoding the same PEER_DISCOVERED again for every
+    /// advertisement heard — its bytes are kept per configuration.
+    func answerAdvertisement(_ message: Message, appID: [UInt8], _ ctx: HandlerContext) {
+        guard learnPeer(from: message, ctx) else { return }
+        guard let reply = plainDiscoveredReply(appID, for: ctx.origin) else { return }
+        guard mayReply(to: ctx.origin, incoming: message.type, with: .peerDiscovered) else { return }
+        emit(reply, to: ctx.origin)
+    }
+
+    /// The plugin-free PEER_DISCOVERED bytes for `appID`, encoded on first use (nil, with
+    /// a drop, when the local peer cannot be packed or the frame encoded).
+    private func plainDiscoveredReply(_ appID: [UInt8], for origin: Endpoint) -> [UInt8]? {
+        // The app id is the handler's own array: comparing storage avoids touching it.
+        if !discoveredReplyBytes.isEmpty, sameStorage(discoveredReplyAppID, appID) { return discoveredReplyBytes }
+        guard let reply = peerMessage(.peerDiscovered, appID) else { return nil }
+        do {
+            discoveredReplyBytes = try reply.encode()
+            discoveredReplyAppID = appID
+            return discoveredReplyBytes
+        } catch {
+            drop(.sendFailed(String(describing: error)), origin)
+            return nil
+        }
+    }
+
     /// Parses, validates and records the sender of ADVERTISE_PEER / PEER_DISCOVERED.
     /// False when it is invalid, our own id, or rejected by the peer cap.
     @discardableResult
@@ -204,4 +231,11 @@ extension NodeEngine {
         }
         outbox.append(.event(.peerRemoved(p, reason: reason)))
     }
+}
+
+/// Whether two arrays are one storage (an array is a single reference): an identity test
+/// that reads neither array's memory. False for equal contents in different storage.
+@inline(__always)
+func sameStorage(_ a: [UInt8], _ b: [UInt8]) -> Bool {
+    unsafeBitCast(a, to: UnsafeRawPointer.self) == unsafeBitCast(b, to: UnsafeRawPointer.self)
 }

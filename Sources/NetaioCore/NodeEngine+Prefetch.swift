@@ -16,6 +16,7 @@ extension NodeEngine {
         prefetchReferent(of: &handlerMemo.second)
         prefetchReferent(of: &localPeerPack)
         prefetchReferent(of: &lastPlainFrame)
+        prefetchReferent(of: &discoveredReplyBytes)
         prefetchReferent(of: &outbox)
         prefetchReferent(of: &spareOutbox)
         prefetchReferent(of: &time)

@@ -149,7 +149,12 @@ extension NodeEngine {
     }
 
     func run(_ entry: HandlerEntry, key: HandlerKey?, _ received: Message, from origin: Endpoint, remote: Address) {
-        if entry.isPlain { return runPlain(entry, key: key, received, from: origin, remote: remote) }
+        if entry.isPlain {
+            if case .advertisePeer(let appID)? = entry.builtin, !outerAuthActive, !outerCipherActive {
+                return answerAdvertisement(received, appID: appID, HandlerContext(node: self, origin: origin, remote: remote, key: key))
+            }
+            return runPlain(entry, key: key, received, from: origin, remote: remote)
+        }
         var message = received
         if let auth = entry.authPlugin {
             guard auth.check(message, context: pluginContext, peer: peer(at: remote), peerPlugin: configuration.peerPlugin) else {
@@ -207,12 +212,19 @@ extension NodeEngine {
     /// layers (bad checksum, outer auth) refresh nothing, like netaio, so a peer whose
     /// traffic stops authenticating (wrong secret, stale HMAC timestamps) still times out.
     func sendReply(_ reply: Message, to origin: Endpoint, incoming: MessageType?, options: SendOptions) {
-        guard sendsReplies, connections[originConnection: origin] else { return }
-        if let incoming, isSilent(incoming), isSilent(reply.type) {
-            drop(.errorReplySuppressed(reply.type), origin)
-            return
-        }
+        guard mayReply(to: origin, incoming: incoming, with: reply.type) else { return }
         send(reply, to: origin, options: options)
+    }
+
+    /// `sendReply`'s guards: this role replies, the origin is still connected, and the
+    /// reply would not answer an error-type message with an error-type message.
+    func mayReply(to origin: Endpoint, incoming: MessageType?, with replyType: MessageType) -> Bool {
+        guard sendsReplies, connections[originConnection: origin] else { return false }
+        if let incoming, isSilent(incoming), isSilent(replyType) {
+            drop(.errorReplySuppressed(replyType), origin)
+            return false
+        }
+        return true
     }
 
     /// Refreshes `lastRx` of the peer at `remote`, if any.

@@ -105,6 +105,10 @@ public final class NodeEngine {
     /// The last message encoded without any plugin, and its bytes: replies such as
     /// PEER_DISCOVERED or a resource answer repeat, and encoding includes a CRC pass.
     @exclusivity(unchecked) var lastPlainFrame: EncodedFrame?
+    /// PEER_DISCOVERED for `discoveredReplyAppID`, encoded without plugins (empty: none
+    /// yet): the answer to every advertisement heard (`answerAdvertisement`).
+    @exclusivity(unchecked) var discoveredReplyBytes: [UInt8] = []
+    @exclusivity(unchecked) var discoveredReplyAppID: [UInt8] = []
     @exclusivity(unchecked) var requests = OrderedMap<RequestID, PendingRequest>()
 
     // Copies of configuration facts read per frame (see `deriveFromConfiguration`).
@@ -140,6 +144,7 @@ public final class NodeEngine {
     @exclusivity(unchecked) public var configuration: NodeConfiguration {
         didSet {
             localPeerPack = nil
+            discoveredReplyBytes = []
             peerBook.forgetRecordBytes()
             lastPlainFrame = nil
             deriveFromConfiguration()
