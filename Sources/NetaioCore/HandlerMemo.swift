@@ -23,8 +23,8 @@ struct HandlerMemo {
     /// `mutating` only so that the engine calls it in place: a call on a copy of the memo
     /// would retain everything in it first.
     mutating func entry(for type: MessageType, uri: [UInt8]) -> Entry? {
-        if first?.type == type, first?.uri == uri { return first }
-        if second?.type == type, second?.uri == uri { return second }
+        if first?.type == type, bytesEqual(first?.uri, uri) { return first }
+        if second?.type == type, bytesEqual(second?.uri, uri) { return second }
         return nil
     }
 

@@ -232,10 +232,3 @@ extension NodeEngine {
         outbox.append(.event(.peerRemoved(p, reason: reason)))
     }
 }
-
-/// Whether two arrays are one storage (an array is a single reference): an identity test
-/// that reads neither array's memory. False for equal contents in different storage.
-@inline(__always)
-func sameStorage(_ a: [UInt8], _ b: [UInt8]) -> Bool {
-    unsafeBitCast(a, to: UnsafeRawPointer.self) == unsafeBitCast(b, to: UnsafeRawPointer.self)
-}

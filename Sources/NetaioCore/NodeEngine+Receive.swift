@@ -37,7 +37,7 @@ extension NodeEngine {
             }
             return
         }
-        if lastURI != message.uri { lastURI = message.uri }
+        if !bytesEqual(lastURI, message.uri) { lastURI = message.uri }
         guard checksumMatches else {
             drop(.checksumMismatch, origin)
             if configuration.repliesToInvalidMessages {

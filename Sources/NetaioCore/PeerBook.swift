@@ -100,7 +100,7 @@ struct PeerBook: ~Copyable {
     /// bytes; the caller decides.
     mutating func isUnchanged(at address: Address, recordBytes bytes: [UInt8]) -> Bool {
         guard !bytes.isEmpty, let slot = slot(at: address) else { return false }
-        return hot[slot].record?.content == bytes
+        return bytesEqual(hot[slot].record?.content, bytes)
     }
 
     /// What the peer at `address` was last refreshed from, if anything is remembered.

@@ -62,7 +62,7 @@ public struct AuthFields: Equatable, Hashable, Sendable {
     static func decode(_ buf: UnsafeRawBufferPointer, maxDepth: Int) throws(WireError) -> AuthFields {
         guard buf.count > 0 else { throw .emptyAuthBlock }
         // Frames without auth plugins (most of them) carry the empty dict: skip the decoder.
-        if buf.elementsEqual(emptyEncoding) { return AuthFields() }
+        if holdsExactly(buf, emptyEncoding) { return AuthFields() }
         let value: PackifyValue
         do {
             value = try PackifyDecoder(maxDepth: maxDepth).decodeValue(buf, 0, buf.count, depth: 0)

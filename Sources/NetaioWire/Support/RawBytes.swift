@@ -20,6 +20,13 @@ func withRawBytes<R, E: Error>(
     return try Array(bytes).withUnsafeBytes { b in Result { () throws(E) in try body(b) } }.get()
 }
 
+/// Whether `buf` holds exactly `bytes` (one `memcmp`; `elementsEqual` walks both
+/// generically, byte by byte).
+@inline(__always)
+func holdsExactly(_ buf: UnsafeRawBufferPointer, _ bytes: [UInt8]) -> Bool {
+    bytes.withUnsafeBytes { b in buf.count == b.count && (b.count == 0 || memcmp(buf.baseAddress!, b.baseAddress!, b.count) == 0) }
+}
+
 /// A byte array copied from raw memory. `Array(_:)` of a raw buffer is specialized all the
 /// way down; `init(unsafeUninitializedCapacity:)` went through the unspecialized buffer
 /// allocator (a runtime metadata lookup per array) and measured twice as slow for the
