@@ -14,8 +14,6 @@ extension NodeEngine {
     func prefetchFrameState() {
         prefetchReferent(of: &handlerMemo.first)
         prefetchReferent(of: &handlerMemo.second)
-        prefetchReferent(of: &localPeerPack)
-        prefetchReferent(of: &lastPlainFrame)
         prefetchReferent(of: &discoveredReplyBytes)
         prefetchReferent(of: &outbox)
         prefetchReferent(of: &spareOutbox)

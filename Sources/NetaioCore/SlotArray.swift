@@ -19,9 +19,11 @@ struct SlotArray<Element>: ~Copyable {
     }
 
     subscript(index: Int) -> Element {
-        get {
+        // A borrow, not a copy: reading one field of an element must not retain the
+        // references in the others.
+        _read {
             precondition(index >= 0 && index < count, "SlotArray index out of range")
-            return base![index]
+            yield base![index]
         }
         _modify {
             precondition(index >= 0 && index < count, "SlotArray index out of range")
