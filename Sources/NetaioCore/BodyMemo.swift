@@ -31,13 +31,4 @@ public struct BodyMemo {
         content = message.content
         self.checksum = checksum
     }
-
-    /// Whether `memo` is present and carries `checksum` (read in place, no copy).
-    @inline(__always)
-    static func matches(_ memo: borrowing BodyMemo?, checksum: UInt32) -> Bool {
-        switch memo {
-        case .some(let m): m.checksum == checksum
-        case .none: false
-        }
-    }
 }

@@ -6,9 +6,10 @@ import CPrefetch
 /// cache, and the receive path reaches it one object at a time: the sender's slots, the
 /// handler entry, the reply's bytes, the outbox, the clock. Each first touch is usually a
 /// retain — an atomic instruction that waits for its line and for every load before it —
-/// so the misses add up instead of overlapping. Prefetching the objects the engine's own
-/// fields point at, as a frame arrives, lets them load while the sender is looked up.
-/// Only pointer values are read (no retain, no object touched); nothing changes but timing.
+/// so the misses add up instead of overlapping. A driver that knows which datagram comes
+/// next (the simulator's lookahead) calls `prefetchState(forDatagramFrom:)` an event
+/// ahead, so these objects load while other work runs. Only pointer values are read (no
+/// retain, no object touched); nothing changes but timing.
 extension NodeEngine {
     @inline(__always)
     func prefetchFrameState() {

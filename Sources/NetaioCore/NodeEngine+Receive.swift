@@ -2,15 +2,6 @@
 /// outer decrypt, pending requests, handler lookup, inner auth check, inner decrypt,
 /// handler, reply.
 extension NodeEngine {
-    func handleFrame(_ bytes: [UInt8], from origin: Endpoint, remote: Address, stream: Bool) {
-        var noMemo: BodyMemo?
-        handleFrame(bytes, from: origin, remote: remote, stream: stream, sharing: &noMemo)
-    }
-
-    func handleFrame(_ bytes: [UInt8], from origin: Endpoint, remote: Address, stream: Bool, sharing memo: inout BodyMemo?) {
-        bytes.withUnsafeBytes { handleFrame($0, from: origin, remote: remote, stream: stream, sharing: &memo) }
-    }
-
     func handleFrame(_ bytes: UnsafeRawBufferPointer, from origin: Endpoint, remote: Address, stream: Bool) {
         var noMemo: BodyMemo?
         handleFrame(bytes, from: origin, remote: remote, stream: stream, sharing: &noMemo)
@@ -22,7 +13,6 @@ extension NodeEngine {
         _ bytes: UnsafeRawBufferPointer, from origin: Endpoint, remote: Address, stream: Bool,
         sharing memo: inout BodyMemo?
     ) {
-        prefetchFrameState()
         let message: Message
         var header = Header(messageType: .ok, authLength: 0, bodyLength: 0, checksum: 0)
         var checksumMatches = false
@@ -46,14 +36,14 @@ extension NodeEngine {
             return
         }
         // A memo with this checksum is this body (the hint was shared): keep it as it is.
-        if !BodyMemo.matches(memo, checksum: header.checksum) { memo = BodyMemo(verified: message, checksum: header.checksum) }
+        if memo?.checksum != header.checksum { memo = BodyMemo(verified: message, checksum: header.checksum) }
         process(message, from: origin, remote: remote)
     }
 
     /// Decodes with hints: the driver's memo of this sender, else the sender's last
     /// record (a re-advertisement repeats it, often with its verified body checksum),
-    /// and the last uri seen. The memo is passed at +0: a frame that matches it costs no copy
-    /// of it, only the shares the message takes.
+    /// and the last uri seen. The memo is passed at +0 (not bound to a local first): a
+    /// frame that matches it costs no copy of it, only the shares the message takes.
     private func decode(
         _ bytes: UnsafeRawBufferPointer, from remote: Address, memo: BodyMemo?,
         header: inout Header, checksumMatches: inout Bool

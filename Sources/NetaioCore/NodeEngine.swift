@@ -286,7 +286,7 @@ public final class NodeEngine {
             if refusedAsTooLarge(length, on: id) { return }
             guard buffers[id]!.available >= length else { return }
             let frame = buffers[id]!.take(length)
-            handleFrame(frame, from: .connection(id), remote: remote, stream: true)
+            frame.withUnsafeBytes { handleFrame($0, from: .connection(id), remote: remote, stream: true) }
         }
     }
 
@@ -355,7 +355,7 @@ public final class NodeEngine {
             drop(.ownAddress, .address(source))
             return
         }
-        handleFrame(datagram, from: .address(source), remote: source, stream: false, sharing: &memo)
+        datagram.withUnsafeBytes { handleFrame($0, from: .address(source), remote: source, stream: false, sharing: &memo) }
     }
 
     // MARK: - Timers

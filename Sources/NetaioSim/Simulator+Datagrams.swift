@@ -44,12 +44,12 @@ extension Simulator {
             payload[i] ^= UInt8(1 + generator.below(255))
             tracePacket(.corrupt, node: to, other: from, packet: packet, bytes: payload, payload: payload, detail: "byte \(i) flipped")
         }
-        queue.push(.datagram(to: to, from: from, bytes: payload, packet: packet), at: departure + .seconds(delay), hint: datagramHint(to: to, from: from))
+        queue.push(.datagram(to: to, from: from, bytes: payload, packet: packet), at: departure + .seconds(delay), hint: DatagramHint(to: to, from: from).raw)
         if generator.chance(f.duplicate) {
             var again = f.latency.draw(&generator)
             if f.jitter > 0 { again += f.jitter * generator.unit() }
             tracePacket(.duplicate, node: to, other: from, packet: packet, bytes: payload, payload: [], detail: "duplicated")
-            queue.push(.datagram(to: to, from: from, bytes: payload, packet: packet), at: departure + .seconds(again), hint: datagramHint(to: to, from: from))
+            queue.push(.datagram(to: to, from: from, bytes: payload, packet: packet), at: departure + .seconds(again), hint: DatagramHint(to: to, from: from).raw)
         }
     }
 
@@ -70,8 +70,24 @@ extension Simulator {
     }
 }
 
-extension Simulator {
-    /// The queue hint of a datagram: its target and source nodes (see `prefetchUpcoming`).
+/// The queue hint of a datagram (`EventQueue.push(hint:)`): its target and source
+/// nodes, packed into one word beside its payload slot; read by `prefetchUpcoming`.
+struct DatagramHint {
+    let to: Int
+    let from: Int
+
+    init(to: Int, from: Int) {
+        self.to = to
+        self.from = from
+    }
+
+    /// A hint read back from the queue; nil for events queued without one (-1).
     @inline(__always)
-    func datagramHint(to: Int, from: Int) -> Int64 { Int64(from) << 32 | Int64(to) }
+    init?(_ raw: Int64) {
+        guard raw >= 0 else { return nil }
+        to = Int(truncatingIfNeeded: raw & 0xFFFF_FFFF)
+        from = Int(raw >> 32)
+    }
+
+    var raw: Int64 { Int64(from) << 32 | Int64(to) }
 }

@@ -111,7 +111,7 @@ public final class Simulator {
     }
 
     /// Warms what the next events will touch while this one runs, as a pipeline over
-    /// the next three datagrams (from the hints they are queued with, `datagramHint`):
+    /// the next three datagrams (from the hints they are queued with, `DatagramHint`):
     /// the engine object of the third; the peer-book index slot of the second's sender
     /// and the objects its engine's hot fields point at (that engine warmed by the
     /// previous step); the next one's per-peer state (its index slot warmed likewise).
@@ -121,23 +121,18 @@ public final class Simulator {
     /// or copied); a wrong guess (a timer or a late packet comes first) costs a wasted hint.
     @inline(__always)
     private func prefetchUpcoming() {
-        queue.lookAhead(3) { distance, hint in
-            guard hint >= 0 else { return }
+        queue.lookAhead(3) { distance, raw in
+            guard let hint = DatagramHint(raw) else { return }
             engines.withUnsafeMutableBufferPointer { engines in
                 // The engine reference's bits, without a retain.
-                let target = Int(truncatingIfNeeded: hint & 0xFFFF_FFFF)
-                guard let object = UnsafeRawPointer(engines.baseAddress! + target).load(as: UnsafeRawPointer?.self) else { return }
-                switch distance {
-                case 2:
+                guard let object = UnsafeRawPointer(engines.baseAddress! + hint.to).load(as: UnsafeRawPointer?.self) else { return }
+                if distance == 2 {
                     for line in 0..<Self.engineLinesToPrefetch { netaio_prefetch(object + 64 * line) }
-                case 1:
-                    Unmanaged<NodeEngine>.fromOpaque(object)._withUnsafeGuaranteedRef {
-                        $0.prefetchState(forDatagramFrom: hostAddresses[Int(hint >> 32)])
-                    }
-                default:
-                    Unmanaged<NodeEngine>.fromOpaque(object)._withUnsafeGuaranteedRef {
-                        $0.prefetchPeerState(forDatagramFrom: hostAddresses[Int(hint >> 32)])
-                    }
+                    return
+                }
+                Unmanaged<NodeEngine>.fromOpaque(object)._withUnsafeGuaranteedRef { engine in
+                    let source = hostAddresses[hint.from]
+                    if distance == 1 { engine.prefetchState(forDatagramFrom: source) } else { engine.prefetchPeerState(forDatagramFrom: source) }
                 }
             }
         }

@@ -40,8 +40,7 @@ func copyBytes(_ source: UnsafeRawBufferPointer) -> [UInt8] {
 /// the same uri or payload again shares one buffer instead of allocating), else a copy.
 /// `reused` tells whether `known` was returned.
 func copyBytes(_ source: UnsafeRawBufferPointer, reusing known: [UInt8]?, reused: inout Bool) -> [UInt8] {
-    if let known, known.count == source.count,
-       known.withUnsafeBytes({ k in source.count == 0 || memcmp(k.baseAddress!, source.baseAddress!, source.count) == 0 }) {
+    if let known, holdsExactly(source, known) {
         reused = true
         return known
     }
