@@ -58,6 +58,10 @@ let package = Package(
         .target(
             name: "NetaioScenario",
             dependencies: ["NetaioSim", "NetaioCore", .product(name: "Yams", package: "Yams")]),
+        // Swarm exploration, shrinking and planted-bug proofs over the simulator (docs/exploring.md).
+        .target(
+            name: "NetaioExplore",
+            dependencies: ["NetaioScenario", "NetaioSim", "NetaioCore", .product(name: "Yams", package: "Yams")]),
         // The same scenario files on real loopback sockets (`scenario run --transport real`).
         .target(
             name: "NetaioScenarioReal",
@@ -72,7 +76,7 @@ let package = Package(
         .executableTarget(
             name: "NetaioCLI",
             dependencies: [
-                "NetaioWire", "NetaioPlugins", "NetaioCore", "NetaioNIO", "NetaioSim", "NetaioScenario", "NetaioScenarioReal", "NetaioPluginKit", "NetaioConformance",
+                "NetaioWire", "NetaioPlugins", "NetaioCore", "NetaioNIO", "NetaioSim", "NetaioScenario", "NetaioScenarioReal", "NetaioExplore", "NetaioPluginKit", "NetaioConformance",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         .executableTarget(name: "NetaioBench", dependencies: ["NetaioWire", "NetaioPlugins", "NetaioSim", "NetaioScenario"]),

@@ -5,7 +5,10 @@ struct ScenarioCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "scenario",
         abstract: "Run scenario files on the deterministic simulated network (or on real loopback sockets, --transport real).",
-        subcommands: [ScenarioRunCommand.self, ScenarioCheckCommand.self]
+        subcommands: [
+            ScenarioRunCommand.self, ScenarioCheckCommand.self, ScenarioExploreCommand.self, ScenarioGenerateCommand.self,
+            ScenarioMergeReportsCommand.self, ScenarioShrinkCommand.self,
+        ]
     )
 }
 

@@ -82,6 +82,10 @@ public struct NodeConfiguration {
     public var ignoreOwnIP: Bool
     /// Default request timeout (seconds).
     public var requestTimeout: Double
+    /// Deliberate bugs for the explorer's own tests (none unless a test plants them).
+    @_spi(PlantedBugs) public var plantedBugs: PlantedBugs = []
+
+    public static let defaultMaxPeers = 1024
 
     public init(role: Role, random: any RandomSource, clock: any UnixClock, localPeer: Peer? = nil) {
         self.role = role
@@ -104,7 +108,7 @@ public struct NodeConfiguration {
         isSilentType = NodeConfiguration.defaultSilentTypes
         repliesToInvalidMessages = true
         maxFrameLength = Header.size + 0xFFFF + 0xFFFF
-        maxPeers = 1024
+        maxPeers = Self.defaultMaxPeers
         disconnectRequiresPeerAddress = true
         multicastGroup = Address(host: "224.0.0.1", port: 8888)
         localAddress = nil

@@ -29,7 +29,7 @@ extension NodeEngine {
             let entry = HandlerEntry(
                 handler: { [unowned(unsafe) self] m, ctx in self.runBuiltin(builtin, m, ctx) },
                 authPlugin: authPlugin, cipherPlugin: cipherPlugin, builtin: builtin)
-            on(HandlerKey(type, uri: appID), entry)
+            on(configuration.plantedBugs.contains(.acceptsAnyAppID) ? HandlerKey(type) : HandlerKey(type, uri: appID), entry)
         }
         switch role {
         case .udpNode: advertise(appID)
@@ -101,6 +101,7 @@ extension NodeEngine {
 
     /// Peers whose `lastRx` is more than `timeout` whole seconds ago are removed.
     public func removeTimedOutPeers(olderThan timeout: Int) {
+        if configuration.plantedBugs.contains(.keepsTimedOutPeers) { return }
         for id in peerBook.silent(for: timeout, now: nowSeconds) { removePeer(id, reason: .timedOut) }
     }
 
@@ -164,7 +165,15 @@ extension NodeEngine {
             if !addressIsBound { bind(ctx.remote, to: id) }
             return true
         }
-        guard peerBook.count < configuration.maxPeers else {
+        // A new id from the only address of a known peer takes that peer's place (a
+        // restarted node; `bind` below would remove the old id anyway). With a full table
+        // the old id goes first, so the cap does not refuse the new one: refused, the old
+        // id would stay forever, refreshed by the new process's traffic from the same
+        // address (found by `scenario explore`, Fixtures/scenarios/13-…).
+        if peerBook.count >= configuration.maxPeers, let owner = peerBook.peer(at: ctx.remote), owner.addrs.count == 1 {
+            unbindAddress(ctx.remote, reason: .addressTaken)
+        }
+        guard peerBook.count < configuration.maxPeers || configuration.plantedBugs.contains(.unboundedPeerTable) else {
             drop(.peerTableFull, ctx.origin)
             return false
         }
@@ -226,7 +235,8 @@ extension NodeEngine {
     /// Q10: every address of the peer is unmapped and unsubscribed.
     func removePeer(_ id: ByteKey, reason: PeerRemovalReason) {
         guard let p = peerBook.remove(id: id) else { return }
-        for a in p.addrs {
+        let keepsSubscriptions = reason == .disconnect && configuration.plantedBugs.contains(.disconnectKeepsSubscriptions)
+        for a in p.addrs where !keepsSubscriptions {
             for e in endpoints(at: a) { removeSubscriptions(of: e) }
         }
         outbox.append(.event(.peerRemoved(p, reason: reason)))

@@ -210,7 +210,7 @@ extension NodeEngine {
     /// reply would not answer an error-type message with an error-type message.
     func mayReply(to origin: Endpoint, incoming: MessageType?, with replyType: MessageType) -> Bool {
         guard sendsReplies, connections[originConnection: origin] else { return false }
-        if let incoming, isSilent(incoming), isSilent(replyType) {
+        if let incoming, isSilent(incoming), isSilent(replyType), !configuration.plantedBugs.contains(.answersErrorTypes) {
             drop(.errorReplySuppressed(replyType), origin)
             return false
         }
@@ -219,6 +219,7 @@ extension NodeEngine {
 
     /// Refreshes `lastRx` of the peer at `remote`, if any.
     func touchPeer(at remote: Address) {
+        guard refreshesLastSeen else { return }
         peerBook.touch(at: remote) { nowSeconds }
     }
 }

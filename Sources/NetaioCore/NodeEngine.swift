@@ -126,6 +126,8 @@ public final class NodeEngine {
     @exclusivity(unchecked) var peerRecordsArePure = false
     @exclusivity(unchecked) var outerAuthActive = false
     @exclusivity(unchecked) var outerCipherActive = false
+    /// False only with the planted bug `noLastSeenRefresh` (a Bool beside the others: read per frame).
+    @exclusivity(unchecked) var refreshesLastSeen = true
 
     // Read on connection, timer and set-up paths, not per datagram.
     @exclusivity(unchecked) private var counter: UInt64 = 0
@@ -172,6 +174,7 @@ public final class NodeEngine {
         peerRecordsArePure = configuration.peerPlugin is DefaultPeerPlugin
         outerAuthActive = configuration.useAuth && configuration.authPlugin != nil
         outerCipherActive = configuration.useCipher && configuration.cipherPlugin != nil
+        refreshesLastSeen = !configuration.plantedBugs.contains(.noLastSeenRefresh)
     }
 
     /// The actions queued since the last call, oldest first.
@@ -213,6 +216,10 @@ public final class NodeEngine {
         connections.keys.first { connections[$0]!.remote == server }
     }
     public func subscribers(of topic: [UInt8]) -> [Endpoint] { subscriptions[topic] ?? [] }
+    /// The topics `endpoint` is subscribed to, in subscription order of the topics.
+    public func topics(subscribedBy endpoint: Endpoint) -> [[UInt8]] {
+        subscriptions.keys.filter { subscriptions[$0]?.contains(endpoint) == true }.map(\.bytes)
+    }
     public var pendingRequests: [RequestID] { Array(requests.keys) }
     public var managedAppIDs: [[UInt8]] { peerManagement.keys.map(\.bytes) }
 

@@ -96,6 +96,8 @@ public enum TimelineAction: Sendable {
     case heal(String?)
     case setNetwork(LinkFaults)
     case setLink(LinkSpec)
+    /// Removes every link override (the file's `links` and earlier `link` steps).
+    case clearLinks
     case clock(nodes: [Int], skew: Double?, drift: Double?)
     case request(RequestStep)
     case publish(from: Int, to: Int, uri: String, content: String)

@@ -2,7 +2,7 @@ import NetaioSim
 
 /// The `timeline` and `expect` sections.
 extension Parser {
-    static let actions = ["start", "stop", "crash", "restart", "partition", "heal", "network", "link", "clock",
+    static let actions = ["start", "stop", "crash", "restart", "partition", "heal", "network", "link", "clear_links", "clock",
                           "request", "publish", "subscribe", "notify", "note"]
 
     func readTimeline(_ field: Field) throws(ScenarioError) -> [TimelineStep] {
@@ -47,6 +47,9 @@ extension Parser {
             return .setNetwork(try readFaults(m, over: LinkFaults()))
         case "link":
             return .setLink(try readLink(v, over: LinkFaults()))
+        case "clear_links":
+            guard try v.string() == "all" else { throw v.error(.invalidValue, "clear_links takes `all`") }
+            return .clearLinks
         case "clock":
             let m = try v.mapping()
             try m.only(["nodes", "skew", "drift"])

@@ -32,6 +32,7 @@ extension ScenarioRun {
         add("no node is its own peer", selfPeer)
         add("peer tables stay within max_peers", overFull)
         add("no request answered with wrong content", wrongContent)
+        verdicts += monitor.verdicts(time: t)
     }
 
     func reasonCode(_ r: PeerRemovalReason) -> String { ExpectationEvaluator.reasonCode(r) }

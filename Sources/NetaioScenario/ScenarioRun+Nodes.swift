@@ -1,4 +1,4 @@
-import NetaioCore
+@_spi(PlantedBugs) import NetaioCore
 import NetaioSim
 
 /// Building each node's engine: plugins, peer data, resource handlers, peer management.
@@ -9,6 +9,7 @@ extension ScenarioRun {
         config.cipherPlugin = scenario.cipherPlugin(spec.cipher, node: node, incarnation: incarnation)
         config.requestTimeout = spec.requestTimeout
         if let max = spec.peers?.maxPeers { config.maxPeers = max }
+        config.plantedBugs = plantedBugs
     }
 
     /// A (re)started process: fresh store, handlers, peer management, connections.
@@ -36,36 +37,43 @@ extension ScenarioRun {
     }
 
     private func registerHandlers(_ engine: NodeEngine, _ node: Int) {
-        engine.on(HandlerKey(.requestURI)) { [unowned self] m, _ in
+        engine.on(HandlerKey(.requestURI)) { [unowned self] m, ctx in
+            self.monitor.handlerRan(at: node, remote: ctx.remote)
             let uri = String(decoding: m.uri, as: UTF8.self)
             guard let content = self.stores[node][uri] else { return .notFound(uri: m.uri) }
             return .respondURI(content: content, uri: m.uri)
         }
-        engine.on(HandlerKey(.createURI)) { [unowned self] m, _ in
+        engine.on(HandlerKey(.createURI)) { [unowned self] m, ctx in
+            self.monitor.handlerRan(at: node, remote: ctx.remote)
             self.store(node, m.uri, m.content)
             return .ok(uri: m.uri)
         }
-        engine.on(HandlerKey(.updateURI)) { [unowned self] m, _ in
+        engine.on(HandlerKey(.updateURI)) { [unowned self] m, ctx in
+            self.monitor.handlerRan(at: node, remote: ctx.remote)
             let uri = String(decoding: m.uri, as: UTF8.self)
             guard self.stores[node][uri] != nil else { return .notFound(uri: m.uri) }
             self.store(node, m.uri, m.content)
             return .ok(uri: m.uri)
         }
-        engine.on(HandlerKey(.deleteURI)) { [unowned self] m, _ in
+        engine.on(HandlerKey(.deleteURI)) { [unowned self] m, ctx in
+            self.monitor.handlerRan(at: node, remote: ctx.remote)
             let uri = String(decoding: m.uri, as: UTF8.self)
             guard self.stores[node].removeValue(forKey: uri) != nil else { return .notFound(uri: m.uri) }
             return .ok(uri: m.uri)
         }
-        engine.on(HandlerKey(.subscribeURI)) { m, ctx in
+        engine.on(HandlerKey(.subscribeURI)) { [unowned self] m, ctx in
+            self.monitor.handlerRan(at: node, remote: ctx.remote)
             ctx.subscribe(m.uri)
             return Message(type: .confirmSubscribe, uri: m.uri)
         }
-        engine.on(HandlerKey(.unsubscribeURI)) { m, ctx in
+        engine.on(HandlerKey(.unsubscribeURI)) { [unowned self] m, ctx in
+            self.monitor.handlerRan(at: node, remote: ctx.remote)
             ctx.unsubscribe(m.uri)
             return Message(type: .confirmUnsubscribe, uri: m.uri)
         }
         for type in [MessageType.publishURI, .notifyURI] {
-            engine.on(HandlerKey(type)) { [unowned self] m, _ in
+            engine.on(HandlerKey(type)) { [unowned self] m, ctx in
+                self.monitor.handlerRan(at: node, remote: ctx.remote)
                 self.received[node][String(decoding: m.uri, as: UTF8.self), default: 0] += 1
                 self.sim.note("received \(type) \(String(decoding: m.uri, as: UTF8.self))", node: node)
                 return nil

@@ -41,6 +41,9 @@ extension ScenarioRun {
             apply(link)
             sim.note("link override added")
             text = "link [\(names(link.from))] -> [\(names(link.to))]: loss \(link.faults.loss), latency \(link.faults.latency)"
+        case .clearLinks:
+            sim.overrides.removeAll()
+            text = "clear links: every link override removed"
         case .clock(let nodes, let skew, let drift):
             nodes.forEach { sim.setClock($0, skew: skew, drift: drift) }
             text = "clock \(names(nodes)): skew \(skew.map { "\($0)s" } ?? "unchanged"), drift \(drift.map { "\($0)" } ?? "unchanged")"

@@ -1,4 +1,4 @@
-import NetaioCore
+@_spi(PlantedBugs) import NetaioCore
 import NetaioSim
 
 /// Runs a scenario on the simulator with one seed: builds the nodes, plays the timeline,
@@ -6,6 +6,14 @@ import NetaioSim
 public enum ScenarioRunner {
     public static func run(_ scenario: Scenario, seed: UInt64, recordTrace: Bool = false) -> RunResult {
         let run = ScenarioRun(scenario, seed: seed, recordTrace: recordTrace)
+        return run.execute()
+    }
+
+    /// A run whose engines carry deliberate bugs: for the explorer's own tests only.
+    @_spi(PlantedBugs)
+    public static func run(_ scenario: Scenario, seed: UInt64, plantedBugs: PlantedBugs, recordTrace: Bool = false) -> RunResult {
+        let run = ScenarioRun(scenario, seed: seed, recordTrace: recordTrace)
+        run.plantedBugs = plantedBugs
         return run.execute()
     }
 }
@@ -39,6 +47,9 @@ final class ScenarioRun {
     /// never_peer expectations: per node, forbidden ids → the expectation index.
     var forbidden: [Int: [[UInt8]: Int]] = [:]
     var forbiddenViolations: [Int: [String]] = [:]
+    /// The invariants every run is judged by (InvariantMonitor).
+    var monitor: InvariantMonitor!
+    var plantedBugs: PlantedBugs = []
 
     init(_ scenario: Scenario, seed: UInt64, recordTrace: Bool) {
         self.scenario = scenario
@@ -46,6 +57,7 @@ final class ScenarioRun {
         stores = Array(repeating: [:], count: scenario.nodes.count)
         received = Array(repeating: [:], count: scenario.nodes.count)
         peerCounts = Array(repeating: 0, count: scenario.nodes.count)
+        monitor = InvariantMonitor(scenario: scenario, sim: sim)
     }
 
     func execute() -> RunResult {
@@ -58,6 +70,7 @@ final class ScenarioRun {
         }
         forbidden = scenario.forbiddenPeerIDs()
         sim.observer = { [unowned self] node, event in self.observe(node, event) }
+        monitor.install()
         for (i, spec) in scenario.nodes.enumerated() {
             guard let at = spec.startAt else { continue }
             sim.schedule(at: .seconds(at)) { [unowned self] in self.sim.start(i) }
@@ -119,16 +132,21 @@ final class ScenarioRun {
             if id == me, selfPeer.count < 5 { selfPeer.append("\(sim.now) \(scenario.nodes[node].name) added itself") }
             peerCounts[node] += 1
             bucket(added: true, reason: nil)
-            if let engine = sim.nodes[node].engine, peerCounts[node] > engine.configuration.maxPeers, overFull.count < 5 {
+            let maxPeers = scenario.nodes[node].peers?.maxPeers ?? NodeConfiguration.defaultMaxPeers
+            if peerCounts[node] > maxPeers, overFull.count < 5 {
                 overFull.append("\(sim.now) \(scenario.nodes[node].name) holds \(peerCounts[node]) peers")
             }
+            monitor.peerAdded(at: node, id: id)
             if let e = forbidden[node]?[id] {
                 forbiddenViolations[e, default: []].append("\(sim.now) \(scenario.nodes[node].name) added \(name(id))")
             }
         case .peerRemoved(let peer, let reason):
             peerCounts[node] -= 1
             bucket(added: false, reason: reasonCode(reason))
-            if let id = peer.id { removals.append(PeerRemoval(node: node, id: id, reason: reason)) }
+            if let id = peer.id {
+                removals.append(PeerRemoval(node: node, id: id, reason: reason))
+                monitor.peerRemoved(at: node, id: id, reason: reason)
+            }
         case .requestCompleted(let rid, let message):
             requestCompleted(node, rid, message)
         case .requestFailed(let rid, let error):

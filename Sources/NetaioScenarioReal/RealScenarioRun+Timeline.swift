@@ -40,6 +40,11 @@ extension RealScenarioRun {
                 self.links.append(link)
                 self.log("link [\(self.names(link.from))] -> [\(self.names(link.to))]: loss \(link.faults.loss), latency \(link.faults.latency) (UDP datagrams only)")
             }
+        case .clearLinks:
+            await onLoop {
+                self.links.removeAll()
+                self.log("clear links: every link override removed")
+            }
         case .clock(let nodes, _, _):
             await onLoop { self.log("NOT HONOURED: clock change of \(self.names(nodes)) (real nodes share the wall clock)") }
         case .request(let r):

@@ -43,6 +43,7 @@ extension Simulator {
                 return
             }
             tracePacket(.deliver, node: to, other: from, packet: packet, bytes: bytes, payload: [], detail: "")
+            if let check = datagramObserver { check(to, from, bytes) }
             engine.received(datagram: bytes, from: hostAddresses[from], sharing: &bodyMemos[from])
             collect(to)
         case .segment(let c, let direction, let bytes, let packet):

@@ -4,6 +4,7 @@ import NetaioCore
 extension Simulator {
     func sendDatagram(from: Int, _ bytes: [UInt8], to address: Address) {
         let packet = nextPacket()
+        if let check = datagramSendObserver { check(from, bytes) }
         let target = boundAddresses[address].flatMap { hostRoles[$0] == .udpNode ? $0 : nil }
         tracePacket(.send, node: from, other: target ?? -1, packet: packet, bytes: bytes, payload: bytes, detail: "udp to \(address)")
         guard let target else {
@@ -18,6 +19,7 @@ extension Simulator {
     /// `ignore_own_ip` drops it).
     func multicast(from: Int, _ bytes: [UInt8], group: Address) {
         let packet = nextPacket()
+        if let check = datagramSendObserver { check(from, bytes) }
         tracePacket(.multicast, node: from, other: -1, packet: packet, bytes: bytes, payload: bytes, detail: "multicast \(group)")
         let v6 = group.host.contains(":")
         guard let members = udpMembers[nodes[from].spec.segment] else { return }

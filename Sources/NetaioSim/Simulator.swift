@@ -62,6 +62,11 @@ public final class Simulator {
     @exclusivity(unchecked) public private(set) var eventsProcessed: UInt64 = 0
     /// Hears every engine event (after it is traced), e.g. to check invariants at each step.
     public var observer: ((_ node: Int, _ event: Event) -> Void)?
+    /// Checkers only (nil in plain runs; they add no trace record): sees every datagram
+    /// just before it reaches a running engine, and every datagram a node sends
+    /// (unicast or multicast), so invariants can judge what the engine did with it.
+    public var datagramObserver: ((_ to: Int, _ from: Int, _ bytes: [UInt8]) -> Void)?
+    public var datagramSendObserver: ((_ from: Int, _ bytes: [UInt8]) -> Void)?
 
     public init(seed: UInt64, recordTrace: Bool = false) {
         self.seed = seed
