@@ -85,33 +85,18 @@ enum ExploreCLI {
 }
 
 /// `--jobs N`: N child processes of this executable, each on a sub-shard of the seeds,
-/// their JSON reports merged. Children pass their progress lines through.
+/// their JSON reports merged. Children print their own progress lines.
 enum ExploreJobs {
     static func run(arguments: [String], jobs: Int, outer: Shard, profile: String, quiet: Bool) throws -> ExploreReport {
-        let me = URL(fileURLWithPath: CommandLine.arguments[0]).standardizedFileURL
-        var running: [(Process, Pipe)] = []
-        for j in 1...jobs {
-            // Shard j of `jobs` within shard K of N is shard K + (j-1)·N of N·jobs.
-            let sub = Shard(index: outer.index + (j - 1) * outer.count, count: outer.count * jobs)
-            let p = Process()
-            p.executableURL = me
-            p.arguments = arguments + ["--shard", sub.description]
-            let pipe = Pipe()
-            p.standardOutput = pipe
-            p.standardError = FileHandle.standardError
-            do { try p.run() } catch {
-                FileHandle.standardError.write(Data("netaio: cannot start a job: \(error.localizedDescription)\n".utf8))
-                throw NetaioExit.usage
-            }
-            running.append((p, pipe))
+        // Shard j of `jobs` within shard K of N is shard K + (j-1)·N of N·jobs.
+        let lists = (1...jobs).map { j in
+            arguments + ["--shard", Shard(index: outer.index + (j - 1) * outer.count, count: outer.count * jobs).description]
         }
         var reports: [ExploreReport] = []
-        for (p, pipe) in running {
-            let data = pipe.fileHandleForReading.readDataToEndOfFile()
-            p.waitUntilExit()
+        for child in try ChildRuns.run(lists) {
             // 0 and 1 are verdicts; anything else is the child's own error, already printed.
-            guard p.terminationStatus <= 1 else { throw ExitCode(p.terminationStatus) }
-            reports.append(try ExploreCLI.map { () throws(ExploreError) in try ExploreReport.decode(data, source: "job output") })
+            guard child.status <= 1 else { throw ExitCode(child.status) }
+            reports.append(try ExploreCLI.map { () throws(ExploreError) in try ExploreReport.decode(child.stdout, source: "job output") })
         }
         return try ExploreCLI.map { () throws(ExploreError) in try ExploreReport.merge(reports) }
     }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import NetaioExplore
 import NetaioScenario
 import NetaioScenarioReal
 
@@ -41,6 +42,15 @@ struct ScenarioRunCommand: AsyncParsableCommand {
     @Flag(help: "In a sweep, keep going after failures and list them all.")
     var keepGoing = false
 
+    @Option(help: "In a sweep, run the seeds in this many processes (1-64; implies --keep-going).")
+    var jobs = 1
+
+    @Option(help: "In a sweep, take shard K of N (1-based): every N-th seed, starting at the K-th.")
+    var shard: String?
+
+    @Flag(help: "Run the scenario twice in separate processes and compare trace hashes; on a difference, print the first diverging trace record.")
+    var checkDeterminism = false
+
     @Option(help: "Write the trace as JSON lines to this file (single seed).")
     var trace: String?
 
@@ -64,18 +74,27 @@ struct ScenarioRunCommand: AsyncParsableCommand {
         if let report, !["json", "junit"].contains(report) { throw ValidationError("--report takes json or junit") }
         if seeds != nil && (trace != nil || timeline != nil) { throw ValidationError("--trace and --timeline need a single seed") }
         if let seeds, SeedRange(seeds) == nil { throw ValidationError("--seeds takes A..B with A ≤ B, e.g. 1..100") }
+        if (jobs != 1 || shard != nil) && seeds == nil { throw ValidationError("--jobs and --shard need --seeds") }
+        guard (1...64).contains(jobs) else { throw ValidationError("--jobs takes 1…64") }
+        if let shard, Shard(shard) == nil { throw ValidationError("--shard takes K/N with 1 ≤ K ≤ N, e.g. 2/8") }
+        if checkDeterminism && (seeds != nil || transport != "sim" || report != nil) {
+            throw ValidationError("--check-determinism takes one seed on the simulator, without --report")
+        }
         try validateTransport()
     }
 
     func run() async throws {
         let scenario = try ScenarioFiles.load(file)
         if transport == "real" { return try await runReal(scenario) }
+        if checkDeterminism { return try DeterminismCheck.run(file: file, seed: seed ?? scenario.seed) }
+        if jobs > 1, let seeds { return try runSweepInJobs(seeds) }
         let record = trace != nil || timeline != nil
         var results: [RunResult] = []
         var failedSeeds: [UInt64] = []
         if let seeds, let range = SeedRange(seeds) {
-            let total = range.upper - range.lower + 1
-            for (k, s) in (range.lower...range.upper).enumerated() {
+            let chosen = (shard.flatMap(Shard.init) ?? .whole).seeds(range.lower...range.upper)
+            let total = chosen.count
+            for (k, s) in chosen.enumerated() {
                 let r = ScenarioRunner.run(scenario, seed: s)
                 results.append(r)
                 let line = "[\(k + 1)/\(total)] seed \(s): \(r.passed ? "pass" : "FAIL")  \(r.traceHash.prefix(16))"

@@ -185,7 +185,7 @@ enum Document {
         for i in groups.indices {
             let (name, members) = names(of: groups[i])
             guard members.count > 1 else { continue }
-            for keep in Set([1, members.count / 2, members.count - 1]).sorted() where keep >= 1 && keep < members.count {
+            for keep in Set([1, members.count / 2]).sorted() where keep >= 1 && keep < members.count - 1 {
                 var g = groups
                 var renaming: [String: String] = [:]
                 if keep == 1 {
@@ -198,6 +198,25 @@ enum Document {
                 r["nodes"] = .seq(g)
                 if let p = purge(r, Set(members[keep...]), renaming: renaming, target: target) {
                     out.append(("\(members.count - keep) of \(members.count) nodes of \(name)", p))
+                }
+            }
+            // One member at a time; the ones after it are renumbered (with one left, it
+            // takes the group's name), so the steps that name the others still hold.
+            for j in members.indices {
+                var g = groups
+                var renaming: [String: String] = [:]
+                let left = members.count - 1
+                if left == 1 {
+                    g[i]["count"] = nil
+                    renaming[members[j == 0 ? 1 : 0]] = name
+                } else {
+                    g[i]["count"] = .leaf(Node(String(left)))
+                    for k in (j + 1)..<members.count { renaming[members[k]] = members[k - 1] }
+                }
+                var r = root
+                r["nodes"] = .seq(g)
+                if let p = purge(r, [members[j]], renaming: renaming, target: target) {
+                    out.append(("node \(members[j])", p))
                 }
             }
         }
@@ -263,6 +282,16 @@ enum Document {
                 g[i]["peers"] = p
                 r["nodes"] = .seq(g)
                 out.append(("peers \(key) of \(groups[i]["name"]?.string ?? "?")", r))
+            }
+            // A smaller cap needs fewer nodes to overflow.
+            if let cap = peers["max_peers"]?.string.flatMap(Int.init), cap > 1 {
+                for lower in Set([1, cap / 2]).sorted() where lower >= 1 && lower < cap {
+                    var g = groups, p = peers, r = root
+                    p["max_peers"] = .leaf(Node(String(lower)))
+                    g[i]["peers"] = p
+                    r["nodes"] = .seq(g)
+                    out.append(("max_peers of \(groups[i]["name"]?.string ?? "?") \(cap) → \(lower)", r))
+                }
             }
         }
         return out

@@ -1,6 +1,7 @@
 import Dispatch
 import Foundation
-import NetaioScenario
+@_spi(PlantedBugs) import NetaioCore
+@_spi(PlantedBugs) import NetaioScenario
 import Yams
 
 /// Delta debugging on a scenario file (docs/exploring.md, "Shrinking"): removes node
@@ -8,7 +9,7 @@ import Yams
 /// same verdict keeps failing on the same seed. Works on the YAML document, so any valid
 /// file shrinks, hand-written or generated; every candidate is parsed and run, so the
 /// result is valid and fails by construction.
-public struct Shrinker {
+public struct Shrinker: Sendable {
     public struct Size: Sendable, Equatable, CustomStringConvertible {
         public var nodes: Int
         public var steps: Int
@@ -36,18 +37,31 @@ public struct Shrinker {
     public let parallelism: Int
     public let progress: @Sendable (String) -> Void
 
+    /// Deliberate engine bugs every candidate runs with (the explorer's own tests).
+    let plantedBugs: PlantedBugs
+
     public init(seed: UInt64? = nil, target: String? = nil, parallelism: Int = 1, progress: @escaping @Sendable (String) -> Void = { _ in }) {
+        self.init(seed: seed, target: target, parallelism: parallelism, plantedBugs: [], progress: progress)
+    }
+
+    @_spi(PlantedBugs)
+    public init(seed: UInt64? = nil, target: String? = nil, parallelism: Int = 1, plantedBugs: PlantedBugs, progress: @escaping @Sendable (String) -> Void = { _ in }) {
         self.seed = seed
         self.target = target
         self.parallelism = max(1, parallelism)
+        self.plantedBugs = plantedBugs
         self.progress = progress
+    }
+
+    private func run(_ scenario: Scenario, seed: UInt64) -> RunResult {
+        plantedBugs.isEmpty ? ScenarioRunner.run(scenario, seed: seed) : ScenarioRunner.run(scenario, seed: seed, plantedBugs: plantedBugs)
     }
 
     public func shrink(_ text: String) throws(ShrinkError) -> Result {
         let scenario: Scenario
         do { scenario = try ScenarioParser.parse(Array(text.utf8)) } catch { throw .invalid("\(error)") }
         let runSeed = seed ?? scenario.seed
-        let first = ScenarioRunner.run(scenario, seed: runSeed)
+        let first = run(scenario, seed: runSeed)
         let failing = first.failures.map(\.name)
         guard let goal = target ?? failing.first else { throw .passes(seed: runSeed) }
         guard failing.contains(goal) else {
@@ -116,9 +130,11 @@ public struct Shrinker {
 
     /// A failure's detail without what names nodes or counts things, so "ub1 does not
     /// know ub2#2" and "srv does not know cm" agree and other failures do not.
+    /// Only the first violation of an invariant counts (how many there are varies).
     static func signature(_ detail: String, _ scenario: Scenario) -> String {
         let names = Set(scenario.nodes.flatMap { [$0.name, $0.group] })
-        return detail.split(whereSeparator: { $0 == " " || $0 == "," || $0 == ";" || $0 == "(" || $0 == ")" })
+        let first = detail.components(separatedBy: "; ").first ?? detail
+        return first.split(whereSeparator: { $0 == " " || $0 == "," || $0 == ";" || $0 == "(" || $0 == ")" })
             .filter { token in
                 !token.contains(where: { $0.isNumber || $0 == "#" }) && !names.contains(String(token))
             }
@@ -131,7 +147,7 @@ public struct Shrinker {
         let results = ResultSlots(count: docs.count)
         DispatchQueue.concurrentPerform(iterations: texts.count) { i in
             guard let text = texts[i], let scenario = try? ScenarioParser.parse(Array(text.utf8)) else { return }
-            let r = ScenarioRunner.run(scenario, seed: seed)
+            let r = run(scenario, seed: seed)
             results.set(i, r.failures.contains { $0.name == goal.name && Self.signature($0.detail, scenario) == goal.signature })
         }
         return results.values

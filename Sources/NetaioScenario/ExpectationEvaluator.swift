@@ -38,6 +38,8 @@ public struct ExpectationEvaluator {
     public var knows: (_ node: Int, _ id: [UInt8]) -> Bool
     /// A running node's peer-table size; nil when it is down.
     public var peerCount: (Int) -> Int?
+    /// A running node's peer ids; nil when it is down.
+    public var peerIDs: (Int) -> [[UInt8]]?
     /// Subscribers of a topic at a node (0 when it is down).
     public var subscribers: (_ node: Int, _ topic: String) -> Int
     /// The peer id a reference means now (`d` = current id, `d#k` = k-th start's).
@@ -51,7 +53,7 @@ public struct ExpectationEvaluator {
 
     public init(
         scenario: Scenario, isUp: @escaping (Int) -> Bool, knows: @escaping (Int, [UInt8]) -> Bool,
-        peerCount: @escaping (Int) -> Int?, subscribers: @escaping (Int, String) -> Int,
+        peerCount: @escaping (Int) -> Int?, peerIDs: @escaping (Int) -> [[UInt8]]?, subscribers: @escaping (Int, String) -> Int,
         currentID: @escaping (PeerRef) -> [UInt8], requests: [RequestRecord], removals: [PeerRemoval],
         received: [[String: Int]], forbiddenViolations: [Int: [String]]
     ) {
@@ -59,6 +61,7 @@ public struct ExpectationEvaluator {
         self.isUp = isUp
         self.knows = knows
         self.peerCount = peerCount
+        self.peerIDs = peerIDs
         self.subscribers = subscribers
         self.currentID = currentID
         self.requests = requests
@@ -71,7 +74,7 @@ public struct ExpectationEvaluator {
     public static func checkTime(_ kind: Expectation.Kind) -> Double? {
         switch kind {
         case .allKnow(_, _, let by, _), .knows(_, _, let by), .peerRemoved(_, _, let by, _), .received(_, _, _, let by): by
-        case .notKnows(_, _, let at), .subscribers(_, _, _, let at), .peerCount(_, _, _, let at): at
+        case .notKnows(_, _, let at), .subscribers(_, _, _, let at), .peerCount(_, _, _, let at), .noStalePeers(_, let at): at
         case .neverPeer, .requestSucceeds, .requestFails: nil
         }
     }
@@ -164,6 +167,18 @@ public struct ExpectationEvaluator {
                 if c < lo || c > hi { return (false, "\(nodeName(n)) knows \(c) peers, expected \(lo)…\(hi)") }
             }
             return (true, "every running node knows \(lo)…\(hi) peers")
+        case .noStalePeers(let nodes, _):
+            for n in nodes {
+                guard let ids = peerIDs(n) else { continue }
+                for id in ids {
+                    guard let owner = scenario.node(forPeerID: id) else { return (false, "\(nodeName(n)) holds \(name(id)), which no node ever was") }
+                    if !isUp(owner) { return (false, "\(nodeName(n)) holds \(name(id)), but \(nodeName(owner)) is down") }
+                    if currentID(PeerRef(node: owner, incarnation: nil)) != id {
+                        return (false, "\(nodeName(n)) holds \(name(id)), an old id of \(nodeName(owner))")
+                    }
+                }
+            }
+            return (true, "every running node holds only running nodes' current ids")
         }
     }
 }

@@ -221,7 +221,7 @@ final class InvariantMonitor {
 
 extension Scenario {
     /// The node that has (or had) this peer id: `name`, or `name#k` for a later start.
-    func node(forPeerID id: [UInt8]) -> Int? {
+    public func node(forPeerID id: [UInt8]) -> Int? {
         let text = String(decoding: id, as: UTF8.self)
         let base = text.split(separator: "#", maxSplits: 1).first.map(String.init) ?? text
         return nodeIndex[base]

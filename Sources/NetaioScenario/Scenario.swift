@@ -155,5 +155,8 @@ public struct Expectation: Sendable {
         case received(nodes: [Int], uri: String, atLeast: Int, by: Double)
         /// At `at`, each running node of `nodes` knows between `min` and `max` peers.
         case peerCount(nodes: [Int], min: Int, max: Int, at: Double)
+        /// At `at`, each running node of `nodes` holds only peers that are running now,
+        /// under their current ids (no node that is gone, no old id of a restarted one).
+        case noStalePeers(nodes: [Int], at: Double)
     }
 }

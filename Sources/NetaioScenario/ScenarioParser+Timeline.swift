@@ -105,7 +105,7 @@ extension Parser {
     // MARK: - Expectations
 
     static let expectationKinds = ["all_know", "knows", "not_knows", "never_peer", "peer_removed", "request_succeeds",
-                                   "request_fails", "subscribers", "received", "peer_count"]
+                                   "request_fails", "subscribers", "received", "peer_count", "no_stale_peers"]
 
     func readExpectations(_ field: Field) throws(ScenarioError) -> [Expectation] {
         var out: [Expectation] = []
@@ -162,6 +162,10 @@ extension Parser {
             try m.only(["nodes", "uri", "at_least", "by"])
             return .received(nodes: try resolve(try m.require("nodes")), uri: try m.require("uri").string(),
                              atLeast: try m["at_least"]?.int(in: 0...1_000_000_000) ?? 1, by: try m.require("by").seconds())
+        case "no_stale_peers":
+            try m.only(["nodes", "at"])
+            let nodes = try m["nodes"].map { f throws(ScenarioError) in try resolve(f) } ?? Array(self.nodes.indices)
+            return .noStalePeers(nodes: nodes, at: try m.require("at").seconds())
         default:
             try m.only(["nodes", "min", "max", "at"])
             let lo = try m["min"]?.int(in: 0...1_000_000) ?? 0

@@ -19,6 +19,7 @@ extension ScenarioRun {
             isUp: { [unowned self] in self.sim.nodes[$0].isUp },
             knows: { [unowned self] n, id in self.sim.nodes[n].engine?.peer(id: id) != nil },
             peerCount: { [unowned self] in self.sim.nodes[$0].engine?.peers.count },
+            peerIDs: { [unowned self] in self.sim.nodes[$0].engine?.peers.compactMap(\.id) },
             subscribers: { [unowned self] n, topic in self.sim.nodes[n].engine?.subscribers(of: Array(topic.utf8)).count ?? 0 },
             currentID: { [unowned self] in self.currentID($0) },
             requests: requests, removals: removals, received: received, forbiddenViolations: forbiddenViolations)

@@ -41,6 +41,7 @@ extension RealScenarioRun {
             isUp: { peers[$0] != nil },
             knows: { n, id in peers[n]?.contains(id) ?? false },
             peerCount: { peers[$0]?.count },
+            peerIDs: { peers[$0] },
             subscribers: { _, _ in subscribers ?? 0 },  // counted for this expectation's node and topic
             currentID: { [unowned self] in self.currentID($0) },
             requests: requests, removals: removals, received: received, forbiddenViolations: forbiddenViolations)
