@@ -85,7 +85,7 @@ enum DeterminismCheck {
         print("NOT deterministic: seed \(seed) gave trace \(hashes[0]) and \(hashes[1])")
         let a = (try? String(contentsOfFile: traces[0], encoding: .utf8))?.split(separator: "\n") ?? []
         let b = (try? String(contentsOfFile: traces[1], encoding: .utf8))?.split(separator: "\n") ?? []
-        if let i = zip(a, b).enumerated().first(where: { $0.element.0 != $0.element.1 })?.offset ?? (a.count != b.count ? min(a.count, b.count) : nil) {
+        if let i = TraceDiff.firstDifference(a, b) {
             print("first diverging trace record (#\(i + 1)):")
             print("  run 1: \(i < a.count ? String(a[i]) : "(trace ended)")")
             print("  run 2: \(i < b.count ? String(b[i]) : "(trace ended)")")

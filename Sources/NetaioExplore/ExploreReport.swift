@@ -12,6 +12,15 @@ public struct ExploreReport: Codable, Sendable, Equatable {
         public var file: String?
         public var replay: String
 
+        public init(seed: UInt64, scenarioHash: String, traceHash: String, verdicts: [String], file: String?, replay: String) {
+            self.seed = seed
+            self.scenarioHash = scenarioHash
+            self.traceHash = traceHash
+            self.verdicts = verdicts
+            self.file = file
+            self.replay = replay
+        }
+
         enum CodingKeys: String, CodingKey {
             case seed, verdicts, file, replay
             case scenarioHash = "scenario_hash"

@@ -160,8 +160,9 @@ enum Document {
             r["expect"] = .seq(kept)
         }
         if var net = r["network"], case .seq(let links)? = net["links"] {
-            net["links"] = .seq(links.compactMap { $0.purging(gone, renaming: renaming) })
-            r["network"] = net
+            let kept = links.compactMap { $0.purging(gone, renaming: renaming) }
+            net["links"] = kept.isEmpty ? nil : .seq(kept)
+            r["network"] = net.keys.isEmpty ? nil : net
         }
         return r
     }
