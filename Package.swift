@@ -86,7 +86,7 @@ let package = Package(
         // the codec one links NetaioWire only, which keeps those fuzzers fast.
         .target(name: "NetaioFuzzChecks", dependencies: ["NetaioWire"]),
         .target(name: "NetaioFuzzChecksNode", dependencies: ["NetaioCore", "NetaioFuzzChecks"]),
-        .target(name: "NetaioFuzzChecksScenario", dependencies: ["NetaioScenario", "NetaioFuzzChecks"]),
+        .target(name: "NetaioFuzzChecksScenario", dependencies: ["NetaioScenario", "NetaioExplore", "NetaioFuzzChecks"]),
         .executableTarget(name: "FuzzPackifyDecode", dependencies: ["NetaioFuzzChecks"], path: "Fuzz/FuzzPackifyDecode"),
         .executableTarget(name: "FuzzHeaderDecode", dependencies: ["NetaioFuzzChecks"], path: "Fuzz/FuzzHeaderDecode"),
         .executableTarget(name: "FuzzBodyDecode", dependencies: ["NetaioFuzzChecks"], path: "Fuzz/FuzzBodyDecode"),
@@ -100,6 +100,7 @@ let package = Package(
         .executableTarget(name: "FuzzNodeTCPServer", dependencies: ["NetaioFuzzChecksNode"], path: "Fuzz/FuzzNodeTCPServer"),
         .executableTarget(name: "FuzzNodeUDP", dependencies: ["NetaioFuzzChecksNode"], path: "Fuzz/FuzzNodeUDP"),
         .executableTarget(name: "FuzzScenarioParse", dependencies: ["NetaioFuzzChecksScenario"], path: "Fuzz/FuzzScenarioParse"),
+        .executableTarget(name: "FuzzSimulation", dependencies: ["NetaioFuzzChecksScenario"], path: "Fuzz/FuzzSimulation"),
         // Differential fuzzing: our reference readers against Python netaio (scripts/fuzz --differential).
         .executableTarget(name: "NetaioFuzzDiff", dependencies: ["NetaioWire", "NetaioPlugins", "NetaioTestSupport"]),
         // Shared by the test targets: fixture lookup, typed JSON values, the Python oracle.

@@ -30,8 +30,12 @@ extension DecisionSource {
     /// A non-empty subset of `items` of at most `max` elements, in their order.
     public mutating func subset<T>(_ items: [T], max: Int) -> [T] {
         let k = between(1, Swift.max(1, Swift.min(max, items.count)))
+        // A partial shuffle: one bounded choice per element, so a source that keeps
+        // answering 0 (an exhausted fuzz input) still ends. (Drawing until k distinct
+        // indices came up never ended then: found by FuzzSimulation.)
+        var pool = Array(items.indices)
         var chosen = Set<Int>()
-        while chosen.count < k { chosen.insert(below(items.count)) }
+        for _ in 0..<k { chosen.insert(pool.remove(at: below(pool.count))) }
         return items.indices.filter(chosen.contains).map { items[$0] }
     }
 }

@@ -37,6 +37,13 @@ public struct ExploreProfile: Sendable, Equatable {
     /// Seconds between advertisements (the peer timeout is 3–6 of them).
     public var advertiseEvery: ClosedRange<Int>
 
+    /// The fuzzer's (FuzzSimulation): two or three nodes, seconds of virtual time.
+    public static let tiny = ExploreProfile(
+        name: "tiny", minNodes: 2, maxNodes: 3, kinds: ["udp", "tcp"], ipv6: 0.2, segments: 1,
+        hmac: 0.4, streamCipher: 0.3, innerLayers: 0.15, mismatch: 0.3, safetySeconds: 5...10, maxSteps: 4,
+        faultChance: 0.5, maxLoss: 0.3, maxLatencyMS: 50, maxJitterMS: 10, maxDuplicate: 0.1, maxCorrupt: 0.05,
+        maxSkewSeconds: 10, maxDrift: 0.01, advertiseEvery: 1...2)
+
     public static let small = ExploreProfile(
         name: "small", minNodes: 2, maxNodes: 4, kinds: ["udp", "tcp"], ipv6: 0.2, segments: 1,
         hmac: 0.4, streamCipher: 0.3, innerLayers: 0.15, mismatch: 0.3, safetySeconds: 10...30, maxSteps: 6,
@@ -55,7 +62,7 @@ public struct ExploreProfile: Sendable, Equatable {
         faultChance: 0.6, maxLoss: 0.4, maxLatencyMS: 500, maxJitterMS: 100, maxDuplicate: 0.2, maxCorrupt: 0.1,
         maxSkewSeconds: 300, maxDrift: 0.05, advertiseEvery: 2...10)
 
-    public static let builtIn: [ExploreProfile] = [.small, .standard, .wide]
+    public static let builtIn: [ExploreProfile] = [.tiny, .small, .standard, .wide]
 
     /// A built-in name, or a profile file.
     public static func load(_ nameOrPath: String) throws(ExploreError) -> ExploreProfile {

@@ -77,3 +77,18 @@ import Testing
         #expect(throws: ExploreError.self) { try ExploreProfile.load("no-such-profile") }
     }
 }
+
+/// Choices from a source that answers 0 forever (an exhausted fuzz input) still end.
+@Suite struct DecisionTests {
+    struct Zeros: DecisionSource {
+        mutating func below(_ n: Int) -> Int { 0 }
+    }
+
+    @Test func subsetsOfAnExhaustedSourceEnd() {
+        var d = Zeros()
+        #expect(d.subset(Array(1...9), max: 9) == [1])
+        var bytes = ByteDecisions([1, 0, 0, 0])
+        let s = bytes.subset(Array(1...9), max: 9)
+        #expect(s.count == 2 && Set(s).count == 2)
+    }
+}

@@ -10,7 +10,7 @@ import NetaioFuzzChecksScenario
 /// here until the bug is fixed.
 @Suite struct FuzzReplayTests {
     static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-    static let checks = FuzzCheck.wire + FuzzCheck.node + [.scenarioParse]
+    static let checks = FuzzCheck.wire + FuzzCheck.node + [.scenarioParse, .simulation]
 
     static func inputs(_ folder: String) -> [(name: String, bytes: [UInt8])] {
         let url = repository.appendingPathComponent(folder)
