@@ -51,7 +51,7 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
             ]),
-        // The deterministic network simulator (docs/simulator.md) and scenario files (docs/scenarios.md).
+        // The deterministic network simulator and scenario files (docs/scenarios.md).
         .target(
             name: "NetaioSim",
             dependencies: ["NetaioCore", "CPrefetch", .product(name: "Crypto", package: "swift-crypto")]),
