@@ -376,7 +376,7 @@ OPS = {
 
 
 # ---------------------------------------------------------------------------
-# plugin ops (netaio-swift issue 3; used by Tests/NetaioPluginsTests)
+# plugin ops (used by Tests/NetaioPluginsTests)
 # ---------------------------------------------------------------------------
 #
 # Plugin configs (objects):

@@ -1,7 +1,7 @@
 import NetaioPlugins
 
 extension ConformanceCases {
-    static let resourceRule = "issue 7 reference resource behaviour (netaio serve/node); docs/PROTOCOL.md §8.2 (replies carry the request's uri)"
+    static let resourceRule = "docs/conformance.md reference resource behaviour (netaio serve/node); docs/PROTOCOL.md §8.2 (replies carry the request's uri)"
 
     static let crud: [ConformanceCase] = [
         ConformanceCase("C-01", .crud, "CREATE_URI answers OK with the uri", rule: resourceRule) { run in

@@ -2,7 +2,7 @@ import NetaioPlugins
 
 extension ConformanceCases {
     static let errors: [ConformanceCase] = [
-        ConformanceCase("E-01", .errors, "an unhandled message type gets NOT_FOUND with the uri, or no reply", rule: "docs/PROTOCOL.md §6.2 (default handler), §2.3; issue 7 (replies carry the request's uri); answer types may stay unanswered (Q1)") { run in
+        ConformanceCase("E-01", .errors, "an unhandled message type gets NOT_FOUND with the uri, or no reply", rule: "docs/PROTOCOL.md §6.2 (default handler), §2.3; docs/conformance.md (replies carry the request's uri); answer types may stay unanswered (Q1)") { run in
             let s = try run.session(), u = run.uri()
             try s.send(run.message(.confirmSubscribe, u, "?"))
             guard let r = try s.replyIfAny(within: run.config.replyTimeout) else {

@@ -2,7 +2,7 @@ import Foundation
 import NetaioPlugins
 
 extension ConformanceCases {
-    static let robustRule = "issue 7 hardening: the implementation keeps serving well-behaved clients; docs/PROTOCOL.md §1.7, §2.1"
+    static let robustRule = "docs/conformance.md robustness: the implementation keeps serving well-behaved clients; docs/PROTOCOL.md §1.7, §2.1"
 
     static func served(_ run: CaseRun, _ what: String) -> CaseOutcome {
         run.stillServing() ?? .pass(what + "; a well-behaved client is still served")
