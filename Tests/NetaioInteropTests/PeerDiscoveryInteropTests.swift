@@ -70,7 +70,7 @@ struct PeerDiscoveryInteropTests {
                 $0.hasPrefix("peer up \(Self.hex("swift-multicast")) ")
             }
             // It answered with PEER_DISCOVERED by unicast, so the Swift node knows it too.
-            #expect(try await LayeringInteropTests.eventually { try await node.peers().contains { $0.id == Array("py-node".utf8) } })
+            #expect(try await eventually { try await node.peers().contains { $0.id == Array("py-node".utf8) } })
         } catch {
             try await node.shutdown()
             throw error
@@ -97,7 +97,7 @@ struct PeerDiscoveryInteropTests {
             ])
             defer { python.stop() }
             let pyPort = try python.listeningPort()
-            #expect(try await LayeringInteropTests.eventually {
+            #expect(try await eventually {
                 try await node.peers().contains { $0.id == Array("py-node".utf8) }
             })
             try python.waitForLine("peer up swift-node") {
@@ -109,7 +109,7 @@ struct PeerDiscoveryInteropTests {
             let reply = try await node.request("shared", to: target, timeout: 5)
             #expect(String(decoding: reply.content, as: UTF8.self) == "from swift")
             #expect(python.stop() == 0)
-            #expect(try await LayeringInteropTests.eventually(timeout: 3) {
+            #expect(try await eventually(timeout: 3) {
                 try await node.peers().allSatisfy { $0.id != Array("py-node".utf8) }
             }, "DISCONNECT from node.py removes it long before the 5 s timeout")
         } catch {

@@ -1,5 +1,6 @@
 import Foundation
 import NetaioNIO
+import NetaioTestSupport
 import Testing
 
 /// `kill()` ends a node as a crash would: the other side sees its connection end, never
@@ -19,14 +20,10 @@ import Testing
         }
         let client = try await NetaioTCPClient.connect(host: "127.0.0.1", port: Int(server.localAddress.port), options: try peerNode("C"))
         try await client.managePeers()
-        var known = false
-        for _ in 0..<100 where !known {
-            known = try await server.peers().contains { $0.id == Array("C".utf8) }
-            if !known { try await Task.sleep(nanoseconds: 10_000_000) }
-        }
-        #expect(known, "the server learned the client")
+        #expect(try await eventually { try await server.peers().contains { $0.id == Array("C".utf8) } },
+                "the server learned the client")
         try await end(client)
-        for _ in 0..<200 where log.values.isEmpty { try await Task.sleep(nanoseconds: 10_000_000) }
+        _ = try await eventually { !log.values.isEmpty }
         try await server.shutdown()
         return log.values.first
     }

@@ -60,14 +60,11 @@ import Testing
         let a = try await peerNode("peer-a")
         let b = try await peerNode("peer-b")
         try await a.advertise(to: b.localAddress)
-        var found = false
-        for _ in 0..<50 where !found {
+        #expect(try await eventually {
             let aKnowsB = try await a.peers().contains { $0.id == Array("peer-b".utf8) }
             let bKnowsA = try await b.peers().contains { $0.id == Array("peer-a".utf8) }
-            found = aKnowsB && bKnowsA
-            if !found { try await Task.sleep(nanoseconds: 20_000_000) }
-        }
-        #expect(found)
+            return aKnowsB && bKnowsA
+        })
         try await a.shutdown()  // multicasts DISCONNECT (may not reach b without multicast)
         try await b.shutdown()
     }
