@@ -41,11 +41,15 @@ import Testing
     /// connection (not by its 10 s timeout).
     @Test func aKilledServerEndsTheClientsConnection() async throws {
         let server = try await startResourceServer()
-        try await server.on(HandlerKey(.requestURI, uri: "hole")) { _, _ in nil }
+        let arrived = Heard()
+        try await server.on(HandlerKey(.requestURI, uri: "hole")) { _, _ in
+            arrived.add("hole")
+            return nil
+        }
         let client = try await NetaioTCPClient.connect(host: "127.0.0.1", port: Int(server.localAddress.port))
         let started = Date()
         async let answer: Message = client.request("hole", timeout: 10)
-        try await Task.sleep(nanoseconds: 100_000_000)
+        #expect(try await eventually { !arrived.values.isEmpty }, "the request reached the server")
         try await server.kill()
         do {
             _ = try await answer
