@@ -110,7 +110,12 @@ let package = Package(
             name: "NetaioPluginsTests", dependencies: ["NetaioPlugins", "NetaioWire", "CSodium", "NetaioTestSupport"]),
         .testTarget(name: "NetaioCoreTests", dependencies: ["NetaioCore", "NetaioTestSupport"]),
         // Real loopback sockets: CRUD, subscribe/notify, timeouts, hardening limits.
-        .testTarget(name: "NetaioNIOTests", dependencies: ["NetaioNIO", "NetaioTestSupport"]),
+        .testTarget(
+            name: "NetaioNIOTests",
+            dependencies: [
+                "NetaioNIO", "NetaioTestSupport",
+                .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOEmbedded", package: "swift-nio"),
+            ]),
         .testTarget(name: "NetaioSimTests", dependencies: ["NetaioSim", "NetaioScenario", "NetaioCore", "NetaioTestSupport", .product(name: "Crypto", package: "swift-crypto")]),
         .testTarget(name: "NetaioPluginKitTests", dependencies: ["NetaioPluginKit", "NetaioPlugins", "NetaioTestSupport"]),
         .testTarget(name: "NetaioConformanceTests", dependencies: ["NetaioConformance", "NetaioPlugins", "NetaioTestSupport"]),
