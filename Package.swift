@@ -51,7 +51,7 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
             ]),
-        // The deterministic network simulator (docs/simulator.md) and scenario files (docs/scenarios.md).
+        // The deterministic network simulator and scenario files (docs/scenarios.md).
         .target(
             name: "NetaioSim",
             dependencies: ["NetaioCore", "CPrefetch", .product(name: "Crypto", package: "swift-crypto")]),
@@ -115,7 +115,12 @@ let package = Package(
             name: "NetaioPluginsTests", dependencies: ["NetaioPlugins", "NetaioWire", "CSodium", "NetaioTestSupport"]),
         .testTarget(name: "NetaioCoreTests", dependencies: ["NetaioCore", "NetaioTestSupport"]),
         // Real loopback sockets: CRUD, subscribe/notify, timeouts, hardening limits.
-        .testTarget(name: "NetaioNIOTests", dependencies: ["NetaioNIO", "NetaioTestSupport"]),
+        .testTarget(
+            name: "NetaioNIOTests",
+            dependencies: [
+                "NetaioNIO", "NetaioTestSupport",
+                .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOEmbedded", package: "swift-nio"),
+            ]),
         .testTarget(name: "NetaioSimTests", dependencies: ["NetaioSim", "NetaioScenario", "NetaioCore", "NetaioTestSupport", .product(name: "Crypto", package: "swift-crypto")]),
         .testTarget(name: "NetaioPluginKitTests", dependencies: ["NetaioPluginKit", "NetaioPlugins", "NetaioTestSupport"]),
         .testTarget(name: "NetaioConformanceTests", dependencies: ["NetaioConformance", "NetaioPlugins", "NetaioTestSupport"]),

@@ -15,7 +15,7 @@ reports the server's VmRSS growth per connection.  The server's peak RSS is VmHW
 /proc/PID/stat over the run, warm-up included, divided by all replies) is the figure
 least disturbed by other load on a shared machine.  Raw rows: OUT/server-{swift,python}.jsonl.
 
-Targets (issue 7): Swift ≥ 10× Python's req/s at 64 clients; an idle Swift connection
+Targets: Swift ≥ 10× Python's req/s at 64 clients; an idle Swift connection
 < 64 KiB.  `--strict` exits 1 when one is missed.  Standard library only.
 """
 from __future__ import annotations

@@ -16,9 +16,9 @@ existing file and the exit status is 1 when they differ.
 Every vector is produced by calling the real netaio / packify / PyNaCl /
 tapescript code; all randomness (nonces, IVs, the random URI split) and
 the clock are replaced by fixed values through monkeypatching, so the
-output is deterministic.  The format is described in section 12 of the
-protocol spec (PROTOCOL.md).  Derived from the project's spec generator
-make_vectors.py; the output is byte-identical to the spec's vectors.json.
+output is deterministic.  The format is described in docs/PROTOCOL.md §12;
+the committed vectors are exactly this script's output, so they can be
+reproduced from this repository alone.
 
 Requirements: scripts/python/requirements.txt (netaio==0.0.9,
 packify==0.4.0, pynacl==1.6.2, tapescript==0.7.3).

@@ -26,7 +26,7 @@ public struct ConformanceCase: Sendable {
     public let id: String
     public let group: CaseGroup
     public let title: String
-    /// The protocol rule checked (PROTOCOL.md sections, issue 7's reference behaviour).
+    /// The protocol rule checked (docs/PROTOCOL.md sections, the reference behaviour in docs/conformance.md).
     public let rule: String
     public let level: CaseLevel
     public let transports: Set<Wire.Kind>

@@ -1,4 +1,4 @@
-/// Automatic peer management (PROTOCOL.md §10): ADVERTISE_PEER / PEER_DISCOVERED /
+/// Automatic peer management (docs/PROTOCOL.md §10): ADVERTISE_PEER / PEER_DISCOVERED /
 /// DISCONNECT with uri = app id and content = the peer plugin's pack of the local peer.
 extension NodeEngine {
     public static let defaultAppID: [UInt8] = Array("netaio".utf8)

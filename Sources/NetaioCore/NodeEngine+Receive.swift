@@ -1,4 +1,4 @@
-/// The receive pipeline (PROTOCOL.md §6.2, §7): decode, checksum, outer auth check,
+/// The receive pipeline (docs/PROTOCOL.md §6.2, §7): decode, checksum, outer auth check,
 /// outer decrypt, pending requests, handler lookup, inner auth check, inner decrypt,
 /// handler, reply.
 extension NodeEngine {

@@ -1,4 +1,4 @@
-/// request / create / update / delete (PROTOCOL.md §8.2, §9) as pending-request records
+/// request / create / update / delete (docs/PROTOCOL.md §8.2, §9) as pending-request records
 /// instead of ephemeral handlers: the reply must come from the same endpoint. netaio's
 /// keys are matched first (same uri; success type, ERROR, AUTH_ERROR, NOT_FOUND unless
 /// CREATE); then, unlike netaio (Q5), an error-type reply with uri `ERROR` or `''` from

@@ -1,4 +1,4 @@
-/// Sending (PROTOCOL.md §6.1, §8, §9): encapsulation, unicast, broadcast, multicast,
+/// Sending (docs/PROTOCOL.md §6.1, §8, §9): encapsulation, unicast, broadcast, multicast,
 /// subscriptions and notify.
 extension NodeEngine {
     /// Sends one message to a connection or address through inner cipher, inner auth,

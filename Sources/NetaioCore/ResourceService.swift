@@ -10,7 +10,7 @@
 /// - PUBLISH_URI → NOTIFY_URI (its content) to the uri's subscribers, then OK
 ///
 /// Every reply carries the request's uri: netaio's `request()` matches replies by
-/// (type, uri, server), so any other uri would make it time out (PROTOCOL.md Q5).
+/// (type, uri, server), so any other uri would make it time out (docs/PROTOCOL.md Q5).
 /// The store is bounded (`Limits`); a CREATE/UPDATE beyond them gets ERROR "store
 /// full: …" with the request's uri (ERROR, not NOT_PERMITTED: netaio's `request()`
 /// only recognises ERROR, AUTH_ERROR, NOT_FOUND and the success type). The

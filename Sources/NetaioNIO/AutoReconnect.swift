@@ -31,24 +31,25 @@ extension NetaioTCPClient {
                 driver.engine.requestTimeoutHandler = nil
                 return
             }
-            var reconnecting = Set<Address>()
+            // Servers being reconnected; touched only on the driver's event loop.
+            let reconnecting = NIOLoopBoundBox(Set<Address>(), eventLoop: driver.eventLoop)
             driver.engine.requestTimeoutHandler = { timeout, engine in
-                guard case .connection(let id) = timeout.endpoint, !reconnecting.contains(timeout.remote) else { return }
+                guard case .connection(let id) = timeout.endpoint, !reconnecting.value.contains(timeout.remote) else { return }
                 let server = timeout.remote
-                reconnecting.insert(server)
+                reconnecting.value.insert(server)
                 // Runs inside the engine's timerFired: act after it returns.
                 driver.eventLoop.execute {
                     driver.run { $0.close(id) }
-                    func attempt(_ n: Int) {
+                    @Sendable func attempt(_ n: Int) {
                         driver.connect(to: server).whenComplete { result in
                             switch result {
                             case .success:
-                                reconnecting.remove(server)
+                                reconnecting.value.remove(server)
                                 policy.onReconnect?(server, n)
                             case .failure where n < policy.maxRetries && !driver.isShutDown:
                                 driver.eventLoop.scheduleTask(in: .nanoseconds(Int64(policy.delay * 1e9))) { attempt(n + 1) }
                             case .failure:
-                                reconnecting.remove(server)
+                                reconnecting.value.remove(server)
                                 policy.onGiveUp?(server)
                             }
                         }

@@ -1,6 +1,6 @@
 import NetaioPlugins
 
-/// The auth plugin contract (PROTOCOL.md §5.1, §5.3, §6.3): every property a node relies on.
+/// The auth plugin contract (docs/PROTOCOL.md §5.1, §5.3, §6.3): every property a node relies on.
 public enum AuthContract {
     public static func validate(_ subject: AuthSubject, options: ValidationOptions = ValidationOptions()) -> ValidationReport {
         let run = Run(subject: subject, options: options)
@@ -159,7 +159,7 @@ public enum AuthContract {
                     name: name, title: title, verdict: .warn,
                     message: "check raised instead of returning false on \(raised.count) of \(count) malformed inputs, e.g. "
                         + raised.filter { !$0.isEmpty }.joined(separator: "; ")
-                        + " — a netaio 0.0.9 node then closes the TCP connection (PROTOCOL.md Q22); Python netaio's own HMAC plugin does this")
+                        + " — a netaio 0.0.9 node then closes the TCP connection (docs/PROTOCOL.md Q22); Python netaio's own HMAC plugin does this")
             }
             return PropertyResult(name: name, title: title, verdict: .pass, message: "\(count) malformed inputs: check said false, make returned or threw a typed error")
         }

@@ -1,6 +1,6 @@
 import NetaioPlugins
 
-/// The cipher plugin contract (PROTOCOL.md §5.1, §5.4, §5.5, §6.1).
+/// The cipher plugin contract (docs/PROTOCOL.md §5.1, §5.4, §5.5, §6.1).
 public enum CipherContract {
     /// Bytes kept free under `Body.prepare`'s limit in random cases, so a cipher's growth
     /// (X25519: 42 bytes) fits; `cipher.size-limit` probes the limit itself.

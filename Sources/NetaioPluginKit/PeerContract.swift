@@ -1,6 +1,6 @@
 import NetaioPlugins
 
-/// The peer plugin contract (PROTOCOL.md §5.7, §10.2).
+/// The peer plugin contract (docs/PROTOCOL.md §5.7, §10.2).
 public enum PeerContract {
     public static func validate(_ subject: PeerSubject, options: ValidationOptions = ValidationOptions()) -> ValidationReport {
         let p = subject.plugin

@@ -48,7 +48,7 @@ public enum PluginSpec: Sendable, Equatable {
     /// dict, and the outer `make` would overwrite the inner MAC.
     case hmac(secret: String, maxAge: Double?, maxFutureSkew: Double?, hmacField: String, nonceField: String, tsField: String)
     /// `encryptURI` false is needed for inner layers: an encrypted uri cannot match a
-    /// `(type, uri)` handler key (PROTOCOL.md §5.4).
+    /// `(type, uri)` handler key (docs/PROTOCOL.md §5.4).
     case sha256Stream(key: String, encryptURI: Bool, ivField: String)
     /// X25519 with a key derived from the node name (its pubkey goes into the peer data).
     case x25519

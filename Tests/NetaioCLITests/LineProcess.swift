@@ -9,6 +9,8 @@ final class LineProcess: @unchecked Sendable {
     private let lock = NSLock()
     private var buffer = Data()
     private var errBuffer = Data()
+    /// stdout and stderr not yet at end of file.
+    private var openStreams = 2
 
     init(_ arguments: [String]) throws {
         process.executableURL = BuiltProducts.url(of: "netaio")
@@ -21,13 +23,26 @@ final class LineProcess: @unchecked Sendable {
             let d = h.availableData
             guard let self else { return }
             self.lock.lock(); self.buffer.append(d); self.lock.unlock()
+            if d.isEmpty { self.ended(h) }
         }
         err.fileHandleForReading.readabilityHandler = { [weak self] h in
             let d = h.availableData
             guard let self else { return }
             self.lock.lock(); self.errBuffer.append(d); self.lock.unlock()
+            if d.isEmpty { self.ended(h) }
         }
         try process.run()
+    }
+
+    private func ended(_ handle: FileHandle) {
+        handle.readabilityHandler = nil
+        lock.lock(); openStreams -= 1; lock.unlock()
+    }
+
+    /// Both pipes have reached end of file: every line the process wrote is in.
+    private var drained: Bool {
+        lock.lock(); defer { lock.unlock() }
+        return openStreams <= 0
     }
 
     deinit {
@@ -78,7 +93,8 @@ final class LineProcess: @unchecked Sendable {
             process.waitUntilExit()
             return nil
         }
-        Thread.sleep(forTimeInterval: 0.02)  // let the pipe handlers drain the last lines
+        let drainDeadline = Date().addingTimeInterval(2)
+        while !drained && Date() < drainDeadline { Thread.sleep(forTimeInterval: 0.005) }
         return process.terminationStatus
     }
 }

@@ -8,7 +8,7 @@ struct ReportFormatTests {
     @Test func caseIDsAreUniqueAndCiteARule() {
         let all = ConformanceCases.all
         #expect(Set(all.map(\.id)).count == all.count)
-        #expect(all.allSatisfy { $0.rule.contains("PROTOCOL.md") || $0.rule.contains("issue 7") })
+        #expect(all.allSatisfy { $0.rule.contains("docs/PROTOCOL.md") || $0.rule.contains("docs/conformance.md") })
         #expect(Set(all.map(\.group)) == Set(CaseGroup.allCases))
     }
 

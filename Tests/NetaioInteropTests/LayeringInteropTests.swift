@@ -32,14 +32,6 @@ struct LayeringInteropTests {
         return Peer(id: Array(id.utf8), data: data)
     }
 
-    static func eventually(timeout: Double = 10, _ condition: () async throws -> Bool) async throws -> Bool {
-        let deadline = Date(timeIntervalSinceNow: timeout)
-        while Date() < deadline {
-            if try await condition() { return true }
-            try await Task.sleep(nanoseconds: 20_000_000)
-        }
-        return try await condition()
-    }
 
     static func seed(_ byte: UInt8) -> [UInt8] { [UInt8](repeating: byte, count: 32) }
 
@@ -160,7 +152,7 @@ struct LayeringInteropTests {
             try await client.managePeers()
             try await client.connect(host: "127.0.0.1", port: port)
             // ADVERTISE_PEER on connect → the server's PEER_DISCOVERED carries its pubkey.
-            #expect(try await Self.eventually { try await client.peers().contains { $0.id == Array("py-server".utf8) } })
+            #expect(try await eventually { try await client.peers().contains { $0.id == Array("py-server".utf8) } })
             let swiftID = Hex.encode(Array("swift-client".utf8))
             try python.waitForLine("peer up swift-client") { $0.hasPrefix("peer up \(swiftID) ") }
             #expect(try await client.request("secret", content: Array("sealed ✓".utf8), type: .createURI, cipherPlugin: box).type == .ok)
@@ -187,7 +179,7 @@ struct LayeringInteropTests {
             CommandLineInteropTests.expect(try py.run("create", url, "secret", flags + ["--content", "sealed ✓"]), Exit.ok, "OK")
             CommandLineInteropTests.expect(try py.run("request", url, "secret", flags), Exit.ok, "RESPOND_URI", "sealed ✓")
             // Each client run ended with DISCONNECT, so the Swift server forgot it again.
-            let forgotten = try await Self.eventually { try await server.peers().isEmpty }
+            let forgotten = try await eventually { try await server.peers().isEmpty }
             let left = try await server.peers().map { String(decoding: $0.id ?? [], as: UTF8.self) }
             #expect(forgotten, "peers left: \(left)")
             // Without the X25519 layer the server cannot open the request: no answer.

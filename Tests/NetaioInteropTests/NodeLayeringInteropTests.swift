@@ -94,7 +94,7 @@ struct NodeLayeringInteropTests {
             try await node.managePeers(advertiseEvery: 60)
             // Unicast ADVERTISE_PEER; node.py's PEER_DISCOVERED answer carries its pubkey.
             try await node.advertise(to: server)
-            #expect(try await L.eventually { try await node.peers().contains { $0.id == Array("py-node".utf8) } })
+            #expect(try await eventually { try await node.peers().contains { $0.id == Array("py-node".utf8) } })
             let swiftID = Hex.encode(Array("swift-node".utf8))
             try python.waitForLine("peer up swift-node") { $0.hasPrefix("peer up \(swiftID) ") }
             let created = try await node.request("secret", content: Array("sealed ✓".utf8), type: .createURI, to: server,

@@ -3,6 +3,7 @@ import Glibc
 #endif
 import Foundation
 import NetaioNIO
+import NetaioTestSupport
 import Testing
 
 /// netaio's AutoReconnectTimeoutHandler on real sockets.
@@ -20,18 +21,13 @@ import Testing
             log.add("\(server.port) \(attempt)")
         }))
         await #expect(throws: NetaioError.self) { try await client.request("hole", timeout: 0.3) }
-        for _ in 0..<100 where log.values.isEmpty { try await Task.sleep(nanoseconds: 20_000_000) }
+        #expect(try await eventually { !log.values.isEmpty })
         #expect(log.values == ["\(server.localAddress.port) 1"])
         _ = try await client.create("doc", content: Array("again".utf8))
         #expect(text(try await client.request("doc")) == "again")
         #expect(try await server.connectionCount() == 1, "the old connection was closed")
         // The new connection advertised the client again.
-        var known = false
-        for _ in 0..<50 where !known {
-            known = try await server.peers().contains { $0.id == Array("C".utf8) }
-            if !known { try await Task.sleep(nanoseconds: 20_000_000) }
-        }
-        #expect(known)
+        #expect(try await eventually { try await server.peers().contains { $0.id == Array("C".utf8) } })
         try await client.shutdown()
         try await server.shutdown()
     }
@@ -57,7 +53,7 @@ import Testing
             onReconnect: { _, attempt in log.add("reconnected \(attempt)") },
             onGiveUp: { server in log.add("gave up \(server.port)") }))
         await #expect(throws: NetaioError.self) { try await client.request("x", timeout: 0.3) }
-        for _ in 0..<100 where log.values.isEmpty { try await Task.sleep(nanoseconds: 20_000_000) }
+        #expect(try await eventually { !log.values.isEmpty })
         #expect(log.values == ["gave up \(port)"])
         #expect(try await client.servers().isEmpty)
         try await client.shutdown()

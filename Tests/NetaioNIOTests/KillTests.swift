@@ -1,5 +1,6 @@
 import Foundation
 import NetaioNIO
+import NetaioTestSupport
 import Testing
 
 /// `kill()` ends a node as a crash would: the other side sees its connection end, never
@@ -19,14 +20,10 @@ import Testing
         }
         let client = try await NetaioTCPClient.connect(host: "127.0.0.1", port: Int(server.localAddress.port), options: try peerNode("C"))
         try await client.managePeers()
-        var known = false
-        for _ in 0..<100 where !known {
-            known = try await server.peers().contains { $0.id == Array("C".utf8) }
-            if !known { try await Task.sleep(nanoseconds: 10_000_000) }
-        }
-        #expect(known, "the server learned the client")
+        #expect(try await eventually { try await server.peers().contains { $0.id == Array("C".utf8) } },
+                "the server learned the client")
         try await end(client)
-        for _ in 0..<200 where log.values.isEmpty { try await Task.sleep(nanoseconds: 10_000_000) }
+        _ = try await eventually { !log.values.isEmpty }
         try await server.shutdown()
         return log.values.first
     }
@@ -44,11 +41,15 @@ import Testing
     /// connection (not by its 10 s timeout).
     @Test func aKilledServerEndsTheClientsConnection() async throws {
         let server = try await startResourceServer()
-        try await server.on(HandlerKey(.requestURI, uri: "hole")) { _, _ in nil }
+        let arrived = Heard()
+        try await server.on(HandlerKey(.requestURI, uri: "hole")) { _, _ in
+            arrived.add("hole")
+            return nil
+        }
         let client = try await NetaioTCPClient.connect(host: "127.0.0.1", port: Int(server.localAddress.port))
         let started = Date()
         async let answer: Message = client.request("hole", timeout: 10)
-        try await Task.sleep(nanoseconds: 100_000_000)
+        #expect(try await eventually { !arrived.values.isEmpty }, "the request reached the server")
         try await server.kill()
         do {
             _ = try await answer

@@ -1,5 +1,6 @@
 import Foundation
 import NetaioNIO
+import NetaioTestSupport
 import Testing
 
 /// A resource server on real loopback sockets (port 0) and clients against it.
@@ -113,14 +114,9 @@ func text(_ m: Message) -> String { String(decoding: m.content, as: UTF8.self) }
         try await server.shutdown()
     }
 
-    @Test func ipv6Loopback() async throws {
-        let server: NetaioTCPServer
-        do {
-            server = try await startResourceServer(host: "::1")
-        } catch {
-            print("SKIPPED ipv6Loopback: cannot listen on ::1 here (\(error))")
-            return
-        }
+    @Test(.enabled(if: HostNetwork.ipv6Loopback, HostNetwork.noIPv6Loopback))
+    func ipv6Loopback() async throws {
+        let server = try await startResourceServer(host: "::1")
         #expect(server.localAddress.host == "::1")
         let client = try await NetaioTCPClient.connect(host: "::1", port: Int(server.localAddress.port))
         _ = try await client.create("v6", content: Array("yes".utf8))

@@ -1,5 +1,6 @@
 import Foundation
 import NetaioNIO
+import NetaioTestSupport
 import Testing
 
 /// The X25519 inner layer on real sockets: peers learn each other's keys through peer
@@ -14,14 +15,6 @@ import Testing
             let data = try Packify.encode(.dict([PackifyDictEntry(.string("pubkey"), .bytes(cipher.keys.publicKey))]))
             peer = Peer(id: Array(id.utf8), data: data)
         }
-    }
-
-    func waitUntil(_ condition: () async throws -> Bool) async throws -> Bool {
-        for _ in 0..<100 {
-            if try await condition() { return true }
-            try await Task.sleep(nanoseconds: 20_000_000)
-        }
-        return false
     }
 
     /// The first element, or nil after `seconds`.
@@ -53,8 +46,8 @@ import Testing
             try await c.managePeers()
             clients.append(c)
         }
-        #expect(try await waitUntil { try await server.peers().count == 2 })
-        for c in clients { #expect(try await waitUntil { try await c.peers().count == 1 }) }
+        #expect(try await eventually { try await server.peers().count == 2 })
+        for c in clients { #expect(try await eventually { try await c.peers().count == 1 }) }
 
         let (ca, cb) = (clients[0], clients[1])
         let created = try await ca.request("vault", content: Array("v1".utf8), type: .createURI, cipherPlugin: a.cipher)

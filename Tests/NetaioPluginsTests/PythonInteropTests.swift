@@ -170,7 +170,7 @@ struct PythonInteropTests {
             "outer_auth": ["kind": "hmac", "secret": "outer secret", "hmac_field": "hmac"],
         ] }
 
-        /// Send order of PROTOCOL.md §6.1.
+        /// Send order of docs/PROTOCOL.md §6.1.
         func send(_ m: Message, _ context: PluginContext) throws -> Message {
             var wire = try innerCipher.encrypt(m, context: context)
             wire = try innerAuth.made(wire, context: context)

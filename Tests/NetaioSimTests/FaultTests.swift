@@ -52,7 +52,7 @@ import NetaioSim
         let corrupted = b.records(.corrupt).count
         #expect(corrupted > 70 && corrupted < 130)
         // Most flips break the header, the CRC or the CRC-covered body and the engine drops
-        // the frame; a flip in the auth block (not covered by the CRC, PROTOCOL.md Q2) can
+        // the frame; a flip in the auth block (not covered by the CRC, docs/PROTOCOL.md Q2) can
         // pass when no auth plugin checks it, but the content is never altered.
         #expect(b.records(.engineDrop).count >= corrupted / 2)
         #expect(b.received[1].count < 200)

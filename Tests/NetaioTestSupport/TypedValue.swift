@@ -3,7 +3,7 @@ import Crypto
 import NetaioWire
 
 /// The typed JSON form of packify values used by vectors.json and the Python oracle
-/// (PROTOCOL.md §12), in both directions.
+/// (docs/PROTOCOL.md §12), in both directions.
 public enum TypedValue {
     public struct FormatError: Error, CustomStringConvertible {
         public init(description: String) { self.description = description }

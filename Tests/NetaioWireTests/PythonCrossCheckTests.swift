@@ -5,23 +5,13 @@ import NetaioTestSupport
 
 /// Live cross-checks against the real Python netaio 0.0.9 + packify 0.4.0: random values
 /// and messages go both ways, and mutated frames must be accepted or rejected alike.
-@Suite(.serialized) struct PythonCrossCheckTests {
+@Suite(.serialized, .enabled(if: PythonOracle.enabled, PythonOracle.skipReason)) struct PythonCrossCheckTests {
     static let seed: UInt64 = 0x6E65_7461_696F  // "netaio"
 
-    func oracle() throws -> PythonOracle? {
-        do {
-            return try PythonOracle()
-        } catch let e as PythonOracle.Unavailable {
-            if PythonOracle.skipRequested {
-                print("SKIPPED live Python cross-check: \(e) (NETAIO_SKIP_PYTHON=1)")
-                return nil
-            }
-            throw e
-        }
-    }
+    func oracle() throws -> PythonOracle { try PythonOracle() }
 
     @Test func packifyValuesBothWays() throws {
-        guard let python = try oracle() else { return }
+        let python = try oracle()
         var random = RandomValues(seed: Self.seed)
         for i in 0..<400 {
             let value = random.value()
@@ -37,7 +27,7 @@ import NetaioTestSupport
     }
 
     @Test func messagesBothWays() throws {
-        guard let python = try oracle() else { return }
+        let python = try oracle()
         var random = RandomValues(seed: Self.seed + 1)
         for i in 0..<300 {
             let message = random.message()
@@ -64,7 +54,7 @@ import NetaioTestSupport
     /// Damaged frames: our reference reader and Python's Message.decode agree on accept or
     /// reject, and on the decoded value when both accept.
     @Test func mutatedFramesAgreeWithReferenceDecoder() throws {
-        guard let python = try oracle() else { return }
+        let python = try oracle()
         var random = RandomValues(seed: Self.seed + 2)
         var disagreements: [String] = []
         for i in 0..<500 {

@@ -168,7 +168,7 @@ def format_host_port(host: str, port: int) -> str:
 
 def resolve_ipv4(host: str) -> str:
     """netaio matches replies by (ip, port) of the sender, so names must become the
-    address the reply will come from (PROTOCOL.md §8.2, Q13)."""
+    address the reply will come from (docs/PROTOCOL.md §8.2, Q13)."""
     return socket.gethostbyname(host)
 
 

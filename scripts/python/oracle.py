@@ -19,7 +19,7 @@ for builtins (`ValueError`) and `module.Name` otherwise (`struct.error`).
 Nothing but responses is written to stdout; netaio's loggers are silenced.
 
 Typed packify values ("typed") use the format of Fixtures/vectors/vectors.json
-(PROTOCOL.md section 12):
+(docs/PROTOCOL.md §12):
     {"type":"none"}                {"type":"bool","value":true}
     {"type":"int","value":"-5"}    (decimal string; a JSON int is accepted on input)
     {"type":"float","bits_hex":"3ff8000000000000","repr":"1.5"}
@@ -376,7 +376,7 @@ OPS = {
 
 
 # ---------------------------------------------------------------------------
-# plugin ops (netaio-swift issue 3; used by Tests/NetaioPluginsTests)
+# plugin ops (used by Tests/NetaioPluginsTests)
 # ---------------------------------------------------------------------------
 #
 # Plugin configs (objects):
@@ -402,7 +402,7 @@ OPS = {
 #       cipher, outer auth).  A plugin error there drops the message: error.
 #   two_layer_receive {hex, same layers}
 #       -> {"outer_auth": bool|null, "inner_auth": bool|null, "hex": str|null}
-#       The receive order of PROTOCOL.md 6.1: outer check, outer decrypt,
+#       The receive order of docs/PROTOCOL.md §6.1: outer check, outer decrypt,
 #       inner check, inner decrypt; null auth = no such layer; hex null when
 #       a check failed (decrypt errors are returned as ok:false).
 

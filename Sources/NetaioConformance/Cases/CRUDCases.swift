@@ -1,7 +1,7 @@
 import NetaioPlugins
 
 extension ConformanceCases {
-    static let resourceRule = "issue 7 reference resource behaviour (netaio serve/node); PROTOCOL.md §8.2 (replies carry the request's uri)"
+    static let resourceRule = "docs/conformance.md reference resource behaviour (netaio serve/node); docs/PROTOCOL.md §8.2 (replies carry the request's uri)"
 
     static let crud: [ConformanceCase] = [
         ConformanceCase("C-01", .crud, "CREATE_URI answers OK with the uri", rule: resourceRule) { run in
@@ -44,7 +44,7 @@ extension ConformanceCases {
             try run.expect(try run.session(), run.message(.deleteURI, u), .notFound, uri: u)
             return .pass("NOT_FOUND")
         },
-        ConformanceCase("C-08", .crud, "binary uri and content bytes round-trip unchanged", rule: "PROTOCOL.md §1.4 (uri and content are opaque bytes)") { run in
+        ConformanceCase("C-08", .crud, "binary uri and content bytes round-trip unchanged", rule: "docs/PROTOCOL.md §1.4 (uri and content are opaque bytes)") { run in
             let s = try run.session()
             let u = run.uri() + [0x00, 0xFF, 0x80, 0x0A]
             let content: [UInt8] = Array(0...255)

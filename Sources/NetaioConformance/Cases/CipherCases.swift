@@ -1,7 +1,7 @@
 import NetaioPlugins
 
 extension ConformanceCases {
-    static let cipherRule = "PROTOCOL.md §5.4 (Sha256StreamCipherPlugin), §6.1"
+    static let cipherRule = "docs/PROTOCOL.md §5.4 (Sha256StreamCipherPlugin), §6.1"
 
     static let cipher: [ConformanceCase] = [
         ConformanceCase("S-01", .cipher, "an encrypted request (encrypt_uri) is answered with the right uri", rule: cipherRule, requires: [.cipher]) { run in
@@ -22,7 +22,7 @@ extension ConformanceCases {
             }
             return r.wire.uri == u ? .fail("the reply's uri is in clear although encrypt_uri is on") : .pass("encrypted uri and content, iv present")
         },
-        ConformanceCase("S-03", .cipher, "inner stream cipher layer (field iv2, uri in clear) on the resource handlers", rule: "PROTOCOL.md §6.1 (inner cipher), §5.4 (encrypt_uri false for inner layers)", requires: [.innerCipher]) { run in
+        ConformanceCase("S-03", .cipher, "inner stream cipher layer (field iv2, uri in clear) on the resource handlers", rule: "docs/PROTOCOL.md §6.1 (inner cipher), §5.4 (encrypt_uri false for inner layers)", requires: [.innerCipher]) { run in
             let s = try run.session(), u = run.uri()
             try run.expect(s, run.message(.createURI, u, "inner secret"), .ok, uri: u)
             let r = try run.expect(s, run.message(.requestURI, u), .respondURI, uri: u, content: Array("inner secret".utf8))

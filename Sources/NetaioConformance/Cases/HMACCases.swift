@@ -1,7 +1,7 @@
 import NetaioPlugins
 
 extension ConformanceCases {
-    static let hmacRule = "PROTOCOL.md §5.3 (HMACAuthPlugin), §6.2-§6.3"
+    static let hmacRule = "docs/PROTOCOL.md §5.3 (HMACAuthPlugin), §6.2-§6.3"
 
     /// A frame with outer encryption as configured but the outer HMAC made by `auth`
     /// (or none), so the suite can send wrong or missing MACs.
@@ -80,7 +80,7 @@ extension ConformanceCases {
             guard let r = try s.replyIfAny(within: run.config.replyTimeout) else { return .observed("no reply to the retyped frame") }
             return .observed("a REQUEST_URI retyped to DELETE_URI after signing was answered \(r.type)" + (r.type == .ok ? " (accepted: the header is not authenticated)" : ""))
         },
-        ConformanceCase("H-09", .hmac, "inner HMAC layer (field hmac2) on the resource handlers", rule: "PROTOCOL.md §6.1 (inner auth make/check around the handler)", requires: [.innerHMAC]) { run in
+        ConformanceCase("H-09", .hmac, "inner HMAC layer (field hmac2) on the resource handlers", rule: "docs/PROTOCOL.md §6.1 (inner auth make/check around the handler)", requires: [.innerHMAC]) { run in
             let s = try run.session(), u = run.uri()
             let r = try run.expect(s, run.message(.createURI, u, "inner"), .ok, uri: u)
             guard r.innerAuth == true else { return .fail("the reply's inner HMAC (hmac2) is missing or does not verify") }

@@ -1,7 +1,7 @@
 import NetaioPlugins
 
 extension ConformanceCases {
-    static let peerRule = "PROTOCOL.md §10.2-§10.3 (ADVERTISE_PEER / PEER_DISCOVERED / DISCONNECT)"
+    static let peerRule = "docs/PROTOCOL.md §10.2-§10.3 (ADVERTISE_PEER / PEER_DISCOVERED / DISCONNECT)"
 
     /// The suite's identity: an X25519 key (so X25519 cases can use it) in netaio's peer data.
     static let suiteSeed = NetaioCrypto.sha256(Array("netaio-conformance-suite".utf8))
@@ -91,7 +91,7 @@ extension ConformanceCases {
         },
     ]
 
-    static let x25519Rule = "PROTOCOL.md §5.5 (X25519CipherPlugin), §6.1 (inner layer), §10 (pubkey in peer data)"
+    static let x25519Rule = "docs/PROTOCOL.md §5.5 (X25519CipherPlugin), §6.1 (inner layer), §10 (pubkey in peer data)"
 
     static func x25519Layers(_ run: CaseRun, _ s: Session) throws -> InnerLayers {
         try x25519Layers(s, tag: run.caseID)

@@ -1,7 +1,7 @@
 import NetaioPlugins
 
 extension ConformanceCases {
-    static let pubsubRule = "issue 7 reference behaviour; PROTOCOL.md §8.1/§9 (subscriptions, notify)"
+    static let pubsubRule = "docs/conformance.md reference resource behaviour; docs/PROTOCOL.md §8.1/§9 (subscriptions, notify)"
 
     /// The next NOTIFY_URI on `s` (other replies in between are skipped), or nil.
     static func notification(_ s: Session, timeout: Double) throws -> Reply? {

@@ -2,7 +2,7 @@ import Foundation
 import NetaioPlugins
 
 extension ConformanceCases {
-    static let robustRule = "issue 7 hardening: the implementation keeps serving well-behaved clients; PROTOCOL.md §1.7, §2.1"
+    static let robustRule = "docs/conformance.md robustness: the implementation keeps serving well-behaved clients; docs/PROTOCOL.md §1.7, §2.1"
 
     static func served(_ run: CaseRun, _ what: String) -> CaseOutcome {
         run.stillServing() ?? .pass(what + "; a well-behaved client is still served")
@@ -56,7 +56,7 @@ extension ConformanceCases {
             do { try run.expect(fresh, run.message(.createURI, u, "x"), .ok, uri: u) } catch { return .fail("a new client was not served with \(idle.count) idle connections open: \(error)") }
             return served(run, "\(idle.count) idle connections open" + (refused > 0 ? ", \(refused) refused" : ""))
         },
-        ConformanceCase("R-06", .robustness, "max-size frames back to back", rule: robustRule + "; PROTOCOL.md §1.6") { run in
+        ConformanceCase("R-06", .robustness, "max-size frames back to back", rule: robustRule + "; docs/PROTOCOL.md §1.6") { run in
             let s = try run.session(), u = run.uri()
             let content = [UInt8](repeating: 0x62, count: try maxContent(run, s, uri: u))
             var bytes: [UInt8] = []

@@ -1,6 +1,6 @@
 import Crypto
 
-/// netaio's crypto primitives (`netaio.crypto`, PROTOCOL.md §4), byte for byte.
+/// netaio's crypto primitives (`netaio.crypto`, docs/PROTOCOL.md §4), byte for byte.
 /// Everything is SHA-256; none of it is a standard construction, so none of it can be
 /// swapped for a library HMAC or cipher.
 public enum NetaioCrypto {

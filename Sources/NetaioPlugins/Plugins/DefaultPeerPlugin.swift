@@ -1,4 +1,4 @@
-/// netaio's `DefaultPeerPlugin` (PROTOCOL.md §5.7): peer records travel as the packify
+/// netaio's `DefaultPeerPlugin` (docs/PROTOCOL.md §5.7): peer records travel as the packify
 /// tuple `(id, data)` and peer data is a packify value (by convention a dict).
 ///
 /// Stricter than Python in one place: `unpack` requires a 2-element list or tuple of

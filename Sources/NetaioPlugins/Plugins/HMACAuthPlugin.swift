@@ -1,4 +1,4 @@
-/// netaio's `HMACAuthPlugin` (PROTOCOL.md §5.3): a MAC over `ts ‖ body block` with
+/// netaio's `HMACAuthPlugin` (docs/PROTOCOL.md §5.3): a MAC over `ts ‖ body block` with
 /// `SHA256(secret)` as key and a 16-byte nonce as diversifier.
 ///
 /// Byte-compatible with Python, including its quirks: an existing 16-byte nonce and an

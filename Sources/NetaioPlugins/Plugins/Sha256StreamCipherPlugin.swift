@@ -1,4 +1,4 @@
-/// netaio's `Sha256StreamCipherPlugin` (PROTOCOL.md §5.4): the SHA-256 counter keystream
+/// netaio's `Sha256StreamCipherPlugin` (docs/PROTOCOL.md §5.4): the SHA-256 counter keystream
 /// of `NetaioCrypto.symcrypt` with key `SHA256(key)` and a fresh 16-byte iv per message,
 /// stored in the auth field `ivField`. No integrity of its own: pair it with an auth
 /// plugin at the same or an outer layer.

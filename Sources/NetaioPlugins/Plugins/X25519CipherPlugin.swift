@@ -1,4 +1,4 @@
-/// netaio's `X25519CipherPlugin` (PROTOCOL.md §5.5): NaCl `crypto_box` from this node's
+/// netaio's `X25519CipherPlugin` (docs/PROTOCOL.md §5.5): NaCl `crypto_box` from this node's
 /// X25519 key (derived from an Ed25519 seed) to the peer's `pubkey`, found by parsing the
 /// peer's data with the peer plugin. The body becomes `nonce(24) ‖ tag(16) ‖ ciphertext`;
 /// the auth fields are left alone. Needs the remote peer, so it cannot protect messages

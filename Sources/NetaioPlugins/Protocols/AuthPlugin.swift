@@ -1,4 +1,4 @@
-/// netaio's auth plugin contract (PROTOCOL.md §5.1). `make` writes its fields into the
+/// netaio's auth plugin contract (docs/PROTOCOL.md §5.1). `make` writes its fields into the
 /// message's auth fields (in place, like Python); `check` says whether they are valid for
 /// the body as it is at the plugin's layer.
 ///

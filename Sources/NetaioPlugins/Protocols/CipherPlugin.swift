@@ -1,4 +1,4 @@
-/// netaio's cipher plugin contract (PROTOCOL.md §5.1): `encrypt` and `decrypt` return a
+/// netaio's cipher plugin contract (docs/PROTOCOL.md §5.1): `encrypt` and `decrypt` return a
 /// new message of the same type, built with `Body.prepare` (so its length limit applies).
 public protocol CipherPlugin: Sendable {
     func encrypt(

@@ -1,4 +1,4 @@
-/// netaio's peer plugin contract (PROTOCOL.md §5.7): how a node's identity travels in
+/// netaio's peer plugin contract (docs/PROTOCOL.md §5.7): how a node's identity travels in
 /// ADVERTISE_PEER / PEER_DISCOVERED / DISCONNECT and how peer data is read.
 public protocol PeerPlugin: Sendable {
     /// Whether a peer record is acceptable (netaio itself never calls it).

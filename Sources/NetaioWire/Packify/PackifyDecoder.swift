@@ -1,4 +1,4 @@
-/// Decodes packify bytes with exactly packify 0.4.0's accept/reject rules (PROTOCOL.md §3.6),
+/// Decodes packify bytes with exactly packify 0.4.0's accept/reject rules (docs/PROTOCOL.md §3.6),
 /// plus a nesting limit of our own so hostile input cannot exhaust the stack.
 ///
 /// Work and memory are bounded by the input: every length is checked against the bytes

@@ -1,4 +1,4 @@
-/// The three frame readers of Python netaio 0.0.9, reproduced exactly (PROTOCOL.md §1.7),
+/// The three frame readers of Python netaio 0.0.9, reproduced exactly (docs/PROTOCOL.md §1.7),
 /// including what they wrongly accept: any packify value as the auth block, bytes after
 /// it, and (for `Message.decode`) a `body_length` that disagrees with the frame.
 ///
