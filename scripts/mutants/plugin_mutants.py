@@ -129,8 +129,8 @@ class SystemRandomStreamCipher(Sha256StreamCipherPlugin):
 
 class LowEntropyIVStreamCipher(Sha256StreamCipherPlugin):
     """The IV has only 8 random bits (the rest zero): IVs repeat after ~20 messages
-    (birthday bound).  Expected to SURVIVE: the kit draws 2 IVs per case and cannot see a
-    1-in-256 collision in 50 cases — documented in docs/conformance.md."""
+    (birthday bound).  Expected to SURVIVE: the kit compares 2 IVs per case (1 in 256)
+    and no pair collides with the default seed — documented in docs/conformance.md."""
     ZOO_CONFIG = STREAM
 
     def encrypt(self, message, node=None, peer=None, peer_plugin=None):
