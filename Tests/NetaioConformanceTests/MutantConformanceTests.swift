@@ -27,6 +27,17 @@ struct MutantConformanceTests {
 
     static let authMatrix: Set<String> = ["H-11", "H-12", "H-13", "H-14"]
 
+    /// The "keep-alive" variant: a message with no uri and no content skips the check.
+    /// Caught by the matrix's empty-body probes (an empty uri appears nowhere else).
+    @Test func emptyBodyAuthBypassIsCaught() throws {
+        let mutant = try Self.run("scripts/mutants/serve_hmac_skips_empty_body.py", ["--hmac-secret", "s"], transport: "tcp", cases: Self.authMatrix, config: Self.config(hmac: "s"))
+        for id in Self.authMatrix.sorted() {
+            let r = try #require(mutant.result(id))
+            #expect(r.verdict == .fail, "\(id) \(r.detail)")
+            #expect(r.detail.contains("empty uri and content"), "\(id) \(r.detail)")
+        }
+    }
+
     /// Hole 1: a server/node whose HMAC check is skipped for empty content passed the whole
     /// suite before; every auth-matrix case catches it now, the older H cases still do not.
     @Test(arguments: [("serve", "tcp"), ("node", "udp")])
@@ -36,7 +47,7 @@ struct MutantConformanceTests {
         for id in Self.authMatrix.sorted() {
             let r = try #require(mutant.result(id))
             #expect(r.verdict == .fail, "\(id) \(r.detail)")
-            #expect(r.detail.contains("empty body"), "\(id) \(r.detail)")
+            #expect(r.detail.contains("empty content"), "\(id) \(r.detail)")
         }
         #expect(mutant.result("H-02")?.verdict == .pass)  // the hole: non-empty probes only
         #expect(!mutant.passed)

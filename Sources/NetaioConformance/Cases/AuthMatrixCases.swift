@@ -1,6 +1,7 @@
 import NetaioPlugins
 
-/// The auth matrix (issue 16): every message type, with an empty and a non-empty body,
+/// The auth matrix (issue 16): every message type, with empty content, an empty body and a
+/// non-empty body,
 /// sent with bad auth of one kind; each must be refused the way netaio 0.0.9 refuses it
 /// (`auth_error_handler`: AUTH_ERROR, or silence when the type's name contains ERROR) and
 /// must not be applied.
@@ -65,7 +66,7 @@ extension ConformanceCases {
     /// Which layer a matrix case spoils.
     enum AuthLayer { case outer, inner }
 
-    /// Sends every (type, empty/non-empty body) probe with `bad` auth at `layer` (the other
+    /// Sends every (type, body) probe with `bad` auth at `layer` (the other
     /// layer honest), checks each is refused, then that none was applied.
     static func authMatrix(_ run: CaseRun, layer: AuthLayer, variants: [BadAuth], types: [MessageType]) throws -> CaseOutcome {
         var s = try run.session()
@@ -97,15 +98,18 @@ extension ConformanceCases {
             return try out.encode()
         }
 
+        // Empty content, an entirely empty body (a "keep-alive" exemption would admit it),
+        // and a non-empty one.
+        let bodies: [(String, [UInt8], String)] = [("empty content", keep, ""), ("empty uri and content", [], ""), ("non-empty body", keep, "auth-probe")]
         var failures: [String] = []
         var probes = 0
         var previousSilent: String?
         probing: for bad in variants {
             for type in types {
-                for content in ["", "auth-probe"] {
-                    let what = "\(type) \(content.isEmpty ? "empty body" : "non-empty body"), \(bad)"
+                for (label, uri, content) in bodies {
+                    let what = "\(type) \(label), \(bad)"
                     probes += 1
-                    try s.sendRaw(try frame(Message(type: type, uri: keep, content: Array(content.utf8)), bad))
+                    try s.sendRaw(try frame(Message(type: type, uri: uri, content: Array(content.utf8)), bad))
                     if isErrorType(type) {
                         // netaio answers nothing; a reply would show up before the next
                         // probe's AUTH_ERROR (or in the final silence check).
@@ -156,25 +160,25 @@ extension ConformanceCases {
             return .fail("\(failures.count)\(failures.count >= 6 ? "+" : "") of \(probes) probes not refused: " + failures.joined(separator: "; "))
         }
         let refusal = types.contains(where: isErrorType) ? "AUTH_ERROR (silence for the ERROR types; AUTH_ERROR or silence for NOT_FOUND/NOT_PERMITTED)" : "AUTH_ERROR"
-        return .pass("\(probes) probes (\(types.count) types × empty/non-empty body × \(variants.map(\.description).joined(separator: ", "))) answered \(refusal); none applied")
+        return .pass("\(probes) probes (\(types.count) types × 3 bodies (empty content, empty uri and content, non-empty) × \(variants.map(\.description).joined(separator: ", "))) answered \(refusal); none applied")
     }
 
     static let authMatrixRule = hmacRule + "; netaio 0.0.9 server/node receive(): the outer check runs before dispatch for every type and body, auth_error_handler answers AUTH_ERROR except for *ERROR* types (silence also accepted for NOT_FOUND/NOT_PERMITTED, docs/differences.md §6.3)"
 
     static let authMatrix: [ConformanceCase] = [
-        ConformanceCase("H-11", .hmac, "every type, empty and non-empty body, without auth fields is refused", rule: authMatrixRule, requires: [.hmac]) { run in
+        ConformanceCase("H-11", .hmac, "every type × 3 bodies (empty content, empty, non-empty) without auth fields is refused", rule: authMatrixRule, requires: [.hmac]) { run in
             try authMatrix(run, layer: .outer, variants: [.none], types: everyType)
         },
-        ConformanceCase("H-12", .hmac, "every type, empty and non-empty body, with a wrong secret is refused", rule: authMatrixRule, requires: [.hmac]) { run in
+        ConformanceCase("H-12", .hmac, "every type × 3 bodies (empty content, empty, non-empty) with a wrong secret is refused", rule: authMatrixRule, requires: [.hmac]) { run in
             try authMatrix(run, layer: .outer, variants: [.wrongSecret], types: everyType)
         },
-        ConformanceCase("H-13", .hmac, "every type, empty and non-empty body, with one tampered auth field (nonce, ts, hmac) is refused", rule: authMatrixRule, requires: [.hmac]) { run in
+        ConformanceCase("H-13", .hmac, "every type × 3 bodies (empty content, empty, non-empty) with one tampered auth field (nonce, ts, hmac) is refused", rule: authMatrixRule, requires: [.hmac]) { run in
             try authMatrix(run, layer: .outer, variants: [.tampered("nonce"), .tampered("ts"), .tampered("hmac")], types: everyType)
         },
-        ConformanceCase("H-14", .hmac, "every type, empty and non-empty body, with only another plugin's auth fields is refused", rule: authMatrixRule, requires: [.hmac]) { run in
+        ConformanceCase("H-14", .hmac, "every type × 3 bodies (empty content, empty, non-empty) with only another plugin's auth fields is refused", rule: authMatrixRule, requires: [.hmac]) { run in
             try authMatrix(run, layer: .outer, variants: [.foreignOnly], types: everyType)
         },
-        ConformanceCase("H-15", .hmac, "inner HMAC (hmac2) on every resource handler: missing, wrong secret, tampered, another plugin's fields, empty and non-empty body, all refused", rule: "PROTOCOL.md §6.1 (inner auth check before the handler); netaio 0.0.9 receive(): inner check failure answers AUTH_ERROR and skips the handler", requires: [.innerHMAC]) { run in
+        ConformanceCase("H-15", .hmac, "inner HMAC (hmac2) on every resource handler: missing, wrong secret, tampered, another plugin's fields, empty and non-empty bodies, all refused", rule: "PROTOCOL.md §6.1 (inner auth check before the handler); netaio 0.0.9 receive(): inner check failure answers AUTH_ERROR and skips the handler", requires: [.innerHMAC]) { run in
             try authMatrix(run, layer: .inner, variants: [.none, .wrongSecret, .tampered("hmac2"), .foreignOnly], types: resourceTypes)
         },
     ]
