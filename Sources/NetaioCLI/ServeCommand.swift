@@ -22,7 +22,11 @@ struct ServeCommand: AsyncParsableCommand {
             on SIGINT or SIGTERM (exit 0). Exit 3 if it cannot listen.
 
             Hardening (netaio's server has none): at most --max-connections clients \
-            (default 1024); a frame must arrive in full within --frame-timeout seconds of its \
+            (default 1024); when full, a newcomer is accepted and a held connection is closed \
+            instead: the oldest one that never completed a frame, else the one silent longest \
+            (so idle sockets cannot lock honest clients out); a connection that has not sent one \
+            complete frame within --first-frame-timeout seconds of being accepted is closed \
+            (default 30); a frame must arrive in full within --frame-timeout seconds of its \
             first byte (default 10, slowloris guard); a header announcing more than \
             --max-frame-bytes (default 131079) gets an ERROR reply and a close; a malformed \
             frame gets ERROR "invalid message" and the connection stays; reading pauses while \
@@ -81,6 +85,7 @@ struct ServeCommand: AsyncParsableCommand {
         let options = NodeOptions(
             authPlugin: plugins.authPlugin, cipherPlugin: plugins.cipherPlugin,
             localPeer: peers.managePeers ? peers.localPeer(pubkey: x25519?.keys.publicKey) : nil)
+        limits.raiseDescriptorLimit()
         let server: NetaioTCPServer
         do {
             server = try await NetaioTCPServer.start(host: host, port: port, options: options, limits: limits.limits)

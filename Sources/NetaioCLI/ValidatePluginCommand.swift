@@ -51,6 +51,9 @@ struct ValidatePluginCommand: ParsableCommand {
     @Option(name: .customLong("receiver-peer-data-hex"), help: "Peer-specific ciphers: the receiver's peer data.")
     var receiverPeerData: String?
 
+    @Flag(name: .customLong("deterministic-cipher"), help: "The cipher is deterministic by design (equal plaintexts, equal ciphertexts): cipher.fresh-iv reports INFO instead of FAIL.")
+    var deterministicCipher = false
+
     @Flag(name: .customLong("no-cross-check"), help: "Skip the byte cross-check against the bundled Swift plugin.")
     var noCrossCheck = false
 
@@ -76,6 +79,7 @@ struct ValidatePluginCommand: ParsableCommand {
         if (python == nil) == (swift == nil) { throw ValidationError("give exactly one of --python MODULE:CLASS or --swift KIND") }
         if let swift, BundledPlugins.Kind(rawValue: swift) == nil { throw ValidationError("--swift must be hmac, stream, x25519 or peer") }
         if let python, !python.contains(":") { throw ValidationError("--python must be MODULE:CLASS") }
+        if deterministicCipher && swift != nil { throw ValidationError("--deterministic-cipher is for --python ciphers: the bundled Swift ciphers draw a fresh IV/nonce per message") }
         if iterations < 1 { throw ValidationError("--iterations must be at least 1") }
         _ = try parsedSeed()
     }
@@ -142,7 +146,7 @@ struct ValidatePluginCommand: ParsableCommand {
             spec: python!, config: try Self.object(config, "--config") ?? [:], wrongConfig: try Self.object(wrongConfig, "--wrong-config"),
             remoteConfig: try Self.object(remoteConfig, "--remote-config"),
             senderPeerData: try Self.hexBytes(senderPeerData, "--sender-peer-data-hex"),
-            receiverPeerData: try Self.hexBytes(receiverPeerData, "--receiver-peer-data-hex"))
+            receiverPeerData: try Self.hexBytes(receiverPeerData, "--receiver-peer-data-hex"), deterministicCipher: deterministicCipher)
         do {
             return try PluginValidation.validatePython(spec, adapter: process, options: options, crossCheck: !noCrossCheck)
         } catch let e as PluginAdapterProcess.CallError {

@@ -20,13 +20,18 @@ public struct ConformanceConfig: Sendable {
     public var silence = 0.4
     /// Connections opened by the idle-connections case.
     public var idleConnections = 200
+    /// The implementation's connection limit (`--max-connections`): R-10 holds more idle
+    /// connections than this open while a well-behaved client must be served.
+    public var maxConnections: Int?
+    /// R-10's well-behaved request cycles (a fresh connection and one CREATE_URI each).
+    public var exhaustionCycles = 20
 
     public init() {}
 }
 
 /// Which cases a configuration can run.
 public enum Requirement: String, Sendable, CustomStringConvertible {
-    case hmac, cipher, noOuterAuth, noInnerLayers, innerHMAC, innerCipher, x25519, peers
+    case hmac, cipher, noOuterAuth, noInnerLayers, innerHMAC, innerCipher, x25519, peers, connectionLimit
 
     public var description: String {
         switch self {
@@ -38,6 +43,7 @@ public enum Requirement: String, Sendable, CustomStringConvertible {
         case .innerCipher: "needs --inner-cipher-key"
         case .x25519: "needs --x25519 (handlers with an inner X25519 layer) and --manage-peers"
         case .peers: "needs --manage-peers"
+        case .connectionLimit: "needs --max-connections N (the implementation's connection limit)"
         }
     }
 
@@ -51,6 +57,7 @@ public enum Requirement: String, Sendable, CustomStringConvertible {
         case .innerCipher: c.innerCipherKey != nil
         case .x25519: c.x25519 && c.managePeers
         case .peers: c.managePeers
+        case .connectionLimit: c.maxConnections != nil
         }
     }
 }

@@ -18,10 +18,49 @@ public struct ConformanceReport: Sendable {
     public let target: String
     public let results: [CaseResult]
     public let seconds: Double
+    /// Case ids expected to fail (`--expected-failures FILE`): their failures do not fail
+    /// the run, but a listed case that ran and did not fail does (the list cannot go stale).
+    public var expectedFailures: Set<String> = []
 
-    /// True when no strict case failed.
-    public var passed: Bool { !results.contains { $0.verdict == .fail } }
+    public init(target: String, results: [CaseResult], seconds: Double, expectedFailures: Set<String> = []) {
+        self.target = target
+        self.results = results
+        self.seconds = seconds
+        self.expectedFailures = expectedFailures
+    }
+
+    /// True when no strict case failed unexpectedly and no expected failure passed.
+    public var passed: Bool { unexpectedFailures.isEmpty && unexpectedPasses.isEmpty }
     public func result(_ id: String) -> CaseResult? { results.first { $0.id == id } }
+
+    /// Strict failures not listed as expected.
+    public var unexpectedFailures: [CaseResult] { results.filter { $0.verdict == .fail && !expectedFailures.contains($0.id) } }
+    /// Listed as expected failures, but ran and did not fail.
+    public var unexpectedPasses: [CaseResult] {
+        results.filter { expectedFailures.contains($0.id) && $0.verdict != .fail && $0.verdict != .skipped }
+    }
+    /// Listed and failing, as expected.
+    public var expectedFailuresSeen: [CaseResult] { results.filter { $0.verdict == .fail && expectedFailures.contains($0.id) } }
+}
+
+/// A list of case ids expected to fail: one id per line; `#` starts a comment, blank
+/// lines are ignored (the protobuf conformance suite's convention).
+public enum ExpectedFailures {
+    public struct ParseError: Error, CustomStringConvertible {
+        public let description: String
+    }
+
+    public static func parse(_ text: String) throws(ParseError) -> Set<String> {
+        let known = Set(ConformanceCases.all.map(\.id))
+        var ids: Set<String> = []
+        for (n, raw) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+            let line = raw.split(separator: "#", maxSplits: 1, omittingEmptySubsequences: false).first.map { $0.trimmingCharacters(in: .whitespaces) } ?? ""
+            if line.isEmpty { continue }
+            guard known.contains(line) else { throw ParseError(description: "line \(n + 1): unknown case id \"\(line)\"") }
+            ids.insert(line)
+        }
+        return ids
+    }
 }
 
 public enum ConformanceRunner {
@@ -29,7 +68,7 @@ public enum ConformanceRunner {
     /// client lives for the whole run.
     public static func run(
         _ target: ConformanceTarget, config: ConformanceConfig, selection: ConformanceSelection = ConformanceSelection(),
-        progress: ((CaseResult) -> Void)? = nil
+        expectedFailures: Set<String> = [], progress: ((CaseResult) -> Void)? = nil
     ) -> ConformanceReport {
         let start = Date()
         let canary = Canary(target: target, config: config)
@@ -40,7 +79,7 @@ public enum ConformanceRunner {
             progress?(result)
             results.append(result)
         }
-        return ConformanceReport(target: target.description, results: results, seconds: Date().timeIntervalSince(start))
+        return ConformanceReport(target: target.description, results: results, seconds: Date().timeIntervalSince(start), expectedFailures: expectedFailures)
     }
 
     static func runOne(_ c: ConformanceCase, target: ConformanceTarget, config: ConformanceConfig, canary: Canary) -> CaseResult {

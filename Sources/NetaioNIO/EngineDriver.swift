@@ -127,6 +127,22 @@ final class EngineDriver: @unchecked Sendable {
         connections[id] = handler
     }
 
+    /// The connection to close when a server is full (ConnectionLimits.maxConnections):
+    /// the oldest that never completed a frame, else the one whose last input is oldest.
+    /// nil when none can be evicted (none is active yet).
+    func evictionCandidate() -> TCPConnectionHandler? {
+        var silent: TCPConnectionHandler?
+        var idle: TCPConnectionHandler?
+        for handler in connections.values where handler.isEvictable {
+            if handler.completedFrames == 0 {
+                if silent.map({ handler.activeSince < $0.activeSince }) ?? true { silent = handler }
+            } else if idle.map({ handler.lastInput < $0.lastInput }) ?? true {
+                idle = handler
+            }
+        }
+        return silent ?? idle
+    }
+
     /// TCP client: the channel for `id` is up.
     func opened(_ id: ConnectionID, handler: TCPConnectionHandler) {
         connections[id] = handler

@@ -39,9 +39,14 @@ public final class NetaioTCPServer: NetaioNode, @unchecked Sendable {
             .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
             .childChannelInitializer { channel in
                 // Runs on `loop` (the child group), like every use of the driver.
+                // Full: make room by evicting (ConnectionLimits.maxConnections); refuse
+                // the newcomer only when nothing can be evicted.
                 if driver.liveHandlers >= limits.maxConnections {
-                    driver.limitHit(.connectionRefused, nil)
-                    return channel.eventLoop.makeFailedFuture(NetaioError.connectionFailed("connection limit"))
+                    guard let victim = driver.evictionCandidate() else {
+                        driver.limitHit(.connectionRefused, nil)
+                        return channel.eventLoop.makeFailedFuture(NetaioError.connectionFailed("connection limit"))
+                    }
+                    victim.evict()
                 }
                 driver.liveHandlers += 1
                 return channel.eventLoop.makeCompletedFuture {

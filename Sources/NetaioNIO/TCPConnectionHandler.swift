@@ -21,6 +21,14 @@ final class TCPConnectionHandler: ChannelDuplexHandler, @unchecked Sendable {
     @exclusivity(unchecked) private var buffer = ByteBuffer()
     @exclusivity(unchecked) private var frameTimer: Scheduled<Void>?
     @exclusivity(unchecked) private var idleTimer: Scheduled<Void>?
+    @exclusivity(unchecked) private var firstFrameTimer: Scheduled<Void>?
+    /// Eviction order (`EngineDriver.evictionCandidate`): when the connection became
+    /// active, when input last arrived, and how many whole frames it sent.
+    @exclusivity(unchecked) private(set) var activeSince = NIODeadline.now()
+    @exclusivity(unchecked) private(set) var lastInput = NIODeadline.now()
+    @exclusivity(unchecked) private(set) var completedFrames = 0
+    /// Closed to make room for a newcomer (no longer counted, not evicted twice).
+    @exclusivity(unchecked) private(set) var evicted = false
     @exclusivity(unchecked) private var pendingOutput = 0
     /// Bytes written since the last flush: replies produced while handling a read are
     /// flushed once, when the read is complete (one syscall for a pipelined batch).
@@ -63,14 +71,31 @@ final class TCPConnectionHandler: ChannelDuplexHandler, @unchecked Sendable {
         }
         let newID = driver.run { $0.accepted(from: remote) }
         id = newID
+        activeSince = .now()
+        lastInput = activeSince
         driver.register(self, as: newID)
         armIdleTimer()
+        armFirstFrameTimer()
+    }
+
+    /// Whether this accepted connection can be closed to make room for a newcomer.
+    var isEvictable: Bool { !isClient && id != nil && !evicted && !closing }
+
+    /// Closes this connection to make room for a newcomer; it stops counting against
+    /// `maxConnections` at once.
+    func evict() {
+        guard isEvictable, let id else { return }
+        evicted = true
+        driver.liveHandlers -= 1
+        driver.limitHit(.evicted, id)
+        driver.run { $0.close(id) }
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         guard id != nil, !closing else { return }
         var chunk = unwrapInboundIn(data)
         buffer.writeBuffer(&chunk)
+        lastInput = .now()
         armIdleTimer()
         handlingRead = true
         processBuffered()
@@ -107,6 +132,11 @@ final class TCPConnectionHandler: ChannelDuplexHandler, @unchecked Sendable {
                 driver.run { $0.received(frame: frame, on: id) }
             }
             buffer.moveReaderIndex(forwardBy: length)
+            if completedFrames == 0 {
+                firstFrameTimer?.cancel()
+                firstFrameTimer = nil
+            }
+            completedFrames &+= 1
         }
         if buffer.readableBytes == 0 {
             buffer.clear()
@@ -139,7 +169,7 @@ final class TCPConnectionHandler: ChannelDuplexHandler, @unchecked Sendable {
         if let id {
             driver.connectionEnded(id)
         }
-        if !isClient { driver.liveHandlers -= 1 }
+        if !isClient && !evicted { driver.liveHandlers -= 1 }
         context.fireChannelInactive()
     }
 
@@ -249,7 +279,20 @@ final class TCPConnectionHandler: ChannelDuplexHandler, @unchecked Sendable {
         }
     }
 
+    /// Accepted connections only: a client's server may legitimately never send.
+    private func armFirstFrameTimer() {
+        guard !isClient, limits.firstFrameTimeout > 0, completedFrames == 0, let context else { return }
+        firstFrameTimer = context.eventLoop.scheduleTask(in: .nanoseconds(Int64(limits.firstFrameTimeout * 1e9))) { [self] in
+            firstFrameTimer = nil
+            guard completedFrames == 0 else { return }
+            driver.limitHit(.firstFrameTimeout, id)
+            if let id { driver.run { $0.close(id) } } else { close() }
+        }
+    }
+
     private func stopTimers() {
+        firstFrameTimer?.cancel()
+        firstFrameTimer = nil
         frameTimer?.cancel()
         frameTimer = nil
         idleTimer?.cancel()

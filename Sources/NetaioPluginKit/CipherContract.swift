@@ -9,8 +9,8 @@ public enum CipherContract {
     public static func validate(_ subject: CipherSubject, options: ValidationOptions = ValidationOptions()) -> ValidationReport {
         let run = Run(subject: subject, options: options)
         return ValidationReport(subject: subject.name, results: [
-            run.roundTrip(), run.foreignFields(), run.hidesContent(), run.uriRoutable(), run.innerLayer(), run.wrongKey(),
-            run.tamper(), run.garbage(), run.sizeLimit(), run.peerSpecific(), run.deterministic(),
+            run.roundTrip(), run.foreignFields(), run.hidesContent(), run.freshIV(), run.keystreamReuse(), run.uriRoutable(), run.innerLayer(),
+            run.wrongKey(), run.tamper(), run.garbage(), run.sizeLimit(), run.peerSpecific(), run.deterministic(),
         ])
     }
 
@@ -89,6 +89,61 @@ public enum CipherContract {
                 guard c.content.count >= 16, case .success(let e) = encrypted(c.message, cc.fresh) else { return nil }
                 let wire = e.uri + e.content
                 return contains(wire, c.content) ? "the encrypted body contains the plaintext content" : nil
+            }
+        }
+
+        /// The fields `encrypt` wrote or changed (its IV/nonce, for netaio's ciphers).
+        func writtenFields(_ e: Message, _ input: Message) -> [(String, PackifyValue)] {
+            e.authFields.fields.filter { input.authFields[$0.name] != $0.value }.map { ($0.name, $0.value) }
+        }
+
+        func freshIV() -> PropertyResult {
+            let name = "cipher.fresh-iv", title = "two encryptions of the same message differ (a fresh IV/nonce each time)"
+            var result = Randomized.check(name: name, title: title, options: options, iterations: max(1, options.iterations / 2), maxPayload: maxPayload) { c, cc in
+                // One context for both calls: its random stream moves on between them, as a
+                // node's does between two sends.
+                let ctx = cc.fresh
+                guard case .success(let a) = encrypted(c.message, ctx), case .success(let b) = encrypted(c.message, ctx) else { return nil }
+                let fa = writtenFields(a, c.message), fb = writtenFields(b, c.message)
+                let sameFields = !fa.isEmpty && fa.map(\.0) == fb.map(\.0) && zip(fa, fb).allSatisfy { $0.1 == $1.1 }
+                // uri ‖ content: netaio's encrypt_uri splits the ciphertext at a random point.
+                let sameBody = a.uri + a.content == b.uri + b.content
+                if sameFields && sameBody {
+                    return "both encryptions wrote the same \(fa.map(\.0).joined(separator: ", ")) and the same ciphertext: the IV/nonce is reused"
+                }
+                if fa.isEmpty && sameBody && !c.content.isEmpty {
+                    return "both encryptions gave the same ciphertext (no IV/nonce field, none in the body)"
+                }
+                return nil
+            }
+            if result.verdict == .fail && subject.declaresDeterministic {
+                result.verdict = .info
+                result.message = "declared deterministic: equal plaintexts give equal ciphertexts (\(result.message))"
+                result.replay = nil
+            } else if result.verdict == .pass && subject.declaresDeterministic {
+                result.message += " (declared deterministic, but encryptions differ)"
+            }
+            return result
+        }
+
+        func keystreamReuse() -> PropertyResult {
+            Randomized.check(
+                name: "cipher.keystream-reuse", title: "the ciphertexts of two messages do not XOR to the plaintexts' XOR",
+                options: options, iterations: max(1, options.iterations / 2), maxPayload: maxPayload
+            ) { c, cc in
+                guard c.content.count >= 16 else { return nil }
+                let ctx = cc.fresh
+                // A second plaintext of the same length differing in every byte.
+                let delta = (0..<c.content.count).map { UInt8(truncatingIfNeeded: $0 &* 37 &+ 11) | 1 }
+                var m2 = c.message
+                m2.content = zip(c.content, delta).map { $0 ^ $1 }
+                guard case .success(let e1) = encrypted(c.message, ctx), case .success(let e2) = encrypted(m2, ctx) else { return nil }
+                let w1 = e1.uri + e1.content, w2 = e2.uri + e2.content
+                guard w1.count == w2.count else { return nil }
+                let x = zip(w1, w2).map { $0 ^ $1 }
+                return contains(x, delta)
+                    ? "ciphertext₁ ⊕ ciphertext₂ = plaintext₁ ⊕ plaintext₂: both were encrypted with the same keystream (IV/nonce reuse); knowing one plaintext reveals the other"
+                    : nil
             }
         }
 

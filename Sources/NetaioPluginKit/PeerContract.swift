@@ -79,6 +79,65 @@ public enum PeerContract {
             }
         }
         results.append(settled(garbage, "peer.garbage", "malformed records: a typed error or a value, never a trap", "\(options.iterations * 2) malformed inputs: no trap"))
+        results += malformed(p, options)
         return ValidationReport(subject: subject.name, results: results)
+    }
+
+    /// Malformed peer records (issue 16): a peer without an id is refused by `validate`
+    /// and undecodable records by `unpack` (strict: netaio 0.0.9's DefaultPeerPlugin does
+    /// both); an empty id, data larger than a frame can carry, and data `parse_data`
+    /// cannot read should be refused too, but netaio's own plugin accepts them, so for
+    /// those acceptance is WARN with the reason.
+    static func malformed(_ p: any PeerPlugin, _ options: ValidationOptions) -> [PropertyResult] {
+        var g = SplitMix64(seed: options.seed ^ 0x7065_6572)
+        let goodData = (try? p.encodeData(.dict([PackifyDictEntry("pubkey", .bytes(g.bytes(32)))]), peerID: nil)) ?? [0x40]
+        var results: [PropertyResult] = []
+
+        let noID = [Peer(id: nil, data: goodData), Peer(id: nil, data: nil)]
+        let accepted = noID.filter { p.validate($0) }
+        results.append(PropertyResult(
+            name: "peer.validate-no-id", title: "validate refuses a peer without an id",
+            verdict: accepted.isEmpty ? .pass : .fail,
+            message: accepted.isEmpty ? "refused with and without data"
+                : "accepted a peer without an id (\(accepted.map { $0.data == nil ? "no data" : "with data" }.joined(separator: ", "))): such a peer cannot be keyed in the peer table (netaio's DefaultPeerPlugin refuses it)"))
+
+        // Records unpack must refuse: cut-off records, bytes that are no packify value,
+        // nothing at all, and values that are not an (id, data) pair.
+        var bad: [(String, [UInt8])] = [("empty input", []), ("bytes that are no packify value", [0xFF, 0xFE, 0xFD])]
+        if let record = try? p.pack(Peer(id: g.bytes(8), data: goodData)), record.count > 4 {
+            for cut in [record.count - 1, record.count / 2, 3] where cut > 0 { bad.append(("a record cut to \(cut) of \(record.count) bytes", Array(record.prefix(cut)))) }
+        }
+        for (what, value) in [("a 1-tuple", PackifyValue.tuple([.bytes([1])])), ("a 3-tuple", .tuple([.bytes([1]), .bytes([2]), .bytes([3])])), ("a bare bytes value", .bytes([1, 2, 3]))] {
+            if let b = try? Packify.encode(value) { bad.append((what, b)) }
+        }
+        var problems: [String] = []
+        for (what, bytes) in bad {
+            switch Result(catching: { () throws(PluginError) in try p.unpack(bytes) }) {
+            case .success(let peer): problems.append("\(what) (\(Hex.encode(bytes.prefix(24)))) unpacked to a peer with id \(peer.id.map { Hex.encode($0) } ?? "None")")
+            case .failure(let e) where e.isCrash: problems.append("\(what) crashed the plugin: \(e)")
+            case .failure: break
+            }
+        }
+        results.append(PropertyResult(
+            name: "peer.unpack-undecodable", title: "unpack refuses undecodable records with a typed error",
+            verdict: problems.isEmpty ? .pass : .fail,
+            message: problems.isEmpty ? "\(bad.count) undecodable records refused" : problems.joined(separator: "; ")))
+
+        func lenient(_ name: String, _ title: String, _ peer: Peer, why: String) -> PropertyResult {
+            p.validate(peer)
+                ? PropertyResult(name: name, title: title, verdict: .warn, message: "accepted: \(why)")
+                : PropertyResult(name: name, title: title, verdict: .pass, message: "refused")
+        }
+        results.append(lenient(
+            "peer.validate-empty-id", "validate refuses a peer with an empty id", Peer(id: [], data: goodData),
+            why: "every node advertising an empty id shares one peer-table slot; netaio 0.0.9's DefaultPeerPlugin accepts it too (validate only checks `id is not None`)"))
+        let oversized = (try? Packify.encode(.bytes([UInt8](repeating: 0x61, count: Body.maximumPayload())))) ?? []
+        results.append(lenient(
+            "peer.validate-oversized-data", "validate refuses peer data larger than one frame can carry", Peer(id: Array("kit-big".utf8), data: oversized),
+            why: "\(oversized.count) bytes of data cannot travel in one ADVERTISE_PEER frame; netaio 0.0.9's DefaultPeerPlugin accepts any size"))
+        results.append(lenient(
+            "peer.validate-undecodable-data", "validate refuses peer data parse_data cannot read", Peer(id: Array("kit-bad".utf8), data: [0xFF, 0xFE, 0xFD]),
+            why: "parse_data will fail later; netaio 0.0.9's DefaultPeerPlugin does not look at the data in validate"))
+        return results
     }
 }

@@ -14,8 +14,14 @@ public enum PluginValidation {
         /// Peer-specific ciphers: each side's peer data (default: {"pubkey": X25519 key of seed_hex}).
         public var senderPeerData: [UInt8]?
         public var receiverPeerData: [UInt8]?
+        /// Ciphers: deterministic by design (`cipher.fresh-iv` reports INFO, not FAIL).
+        public var deterministicCipher: Bool
 
-        public init(spec: String, config: [String: Any], wrongConfig: [String: Any]? = nil, remoteConfig: [String: Any]? = nil, senderPeerData: [UInt8]? = nil, receiverPeerData: [UInt8]? = nil) {
+        public init(
+            spec: String, config: [String: Any], wrongConfig: [String: Any]? = nil, remoteConfig: [String: Any]? = nil, senderPeerData: [UInt8]? = nil,
+            receiverPeerData: [UInt8]? = nil, deterministicCipher: Bool = false
+        ) {
+            self.deterministicCipher = deterministicCipher
             self.spec = spec
             self.config = config
             self.wrongConfig = wrongConfig
@@ -54,7 +60,7 @@ public enum PluginValidation {
             }
             return reports
         case .cipher:
-            let subject: CipherSubject
+            var subject: CipherSubject
             if main.isPeerSpecific {
                 let derived = try? BundledPlugins.peerSpecificConfigs(p.config)
                 guard let remoteConfig = p.remoteConfig ?? derived?.remote else {
@@ -77,6 +83,7 @@ public enum PluginValidation {
                 let wrong = try load(p.wrongConfig ?? BundledPlugins.alteredKeyMaterial(p.config, salt: "-wrong"))
                 subject = .symmetric(name: name, plugin: PythonCipherPlugin(main), wrongKey: wrong.map(PythonCipherPlugin.init))
             }
+            subject.declaresDeterministic = p.deterministicCipher
             var reports = [CipherContract.validate(subject, options: options)]
             if let counterpart, counterpart == .stream || counterpart == .x25519 {
                 reports.append(CrossCheck.cipher(python: subject, swift: try BundledPlugins.cipherSubject(counterpart, config: p.config), options: options))

@@ -32,11 +32,15 @@ public struct CipherSubject: Sendable {
     public var peerPlugin: (any PeerPlugin)?
     /// A receiver with the wrong key: must not recover the plaintext.
     public var wrongKeyReceiver: (any CipherPlugin)?
+    /// The cipher is deterministic by design (equal plaintexts, equal ciphertexts):
+    /// `cipher.fresh-iv` then reports INFO instead of failing.
+    public var declaresDeterministic = false
 
     public init(
         name: String, sender: any CipherPlugin, receiver: any CipherPlugin, receiverPeer: Peer? = nil, senderPeer: Peer? = nil,
-        peerPlugin: (any PeerPlugin)? = nil, wrongKeyReceiver: (any CipherPlugin)? = nil
+        peerPlugin: (any PeerPlugin)? = nil, wrongKeyReceiver: (any CipherPlugin)? = nil, declaresDeterministic: Bool = false
     ) {
+        self.declaresDeterministic = declaresDeterministic
         self.name = name
         self.sender = sender
         self.receiver = receiver
@@ -47,8 +51,8 @@ public struct CipherSubject: Sendable {
     }
 
     /// One instance encrypting for itself (symmetric ciphers).
-    public static func symmetric(name: String, plugin: any CipherPlugin, wrongKey: (any CipherPlugin)? = nil) -> CipherSubject {
-        CipherSubject(name: name, sender: plugin, receiver: plugin, wrongKeyReceiver: wrongKey)
+    public static func symmetric(name: String, plugin: any CipherPlugin, wrongKey: (any CipherPlugin)? = nil, declaresDeterministic: Bool = false) -> CipherSubject {
+        CipherSubject(name: name, sender: plugin, receiver: plugin, wrongKeyReceiver: wrongKey, declaresDeterministic: declaresDeterministic)
     }
 }
 

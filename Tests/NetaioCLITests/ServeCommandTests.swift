@@ -135,6 +135,9 @@ import Testing
         let serve = try netaio("serve", "--help")
         #expect(serve.status == 0 && serve.stdout.contains("listening on HOST:PORT") && serve.stdout.contains("Examples:"))
         #expect(serve.stdout.contains("--frame-timeout") && serve.stdout.contains("--max-connections"))
+        // The connection policy and its defaults (issue 16).
+        #expect(serve.stdout.contains("--first-frame-timeout") && serve.stdout.contains("(default: 30.0)"))
+        #expect(serve.stdout.contains("the oldest one that never") && serve.stdout.contains("else the one"))
         let request = try netaio("request", "--help")
         #expect(request.stdout.contains("Exit codes:") && request.stdout.contains("tcp://"))
     }

@@ -57,3 +57,74 @@ struct ConformanceCommandTests {
         #expect(try BuiltProducts.run("netaio", ["conformance", "tcp://127.0.0.1:9", "--case", "Z-99"]).status == 64)
     }
 }
+
+/// Issue 16's adoption features: the catalogue, expected-failure lists, the closing line.
+@Suite(.serialized)
+struct AdoptionFeatureTests {
+    static func file(_ text: String) throws -> String {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("expected-\(UUID().uuidString).txt")
+        try text.write(to: url, atomically: true, encoding: .utf8)
+        return url.path
+    }
+
+    static var closingLine: Regex<(Substring)> { #/^\d+ passed, \d+ failed, \d+ skipped$/# }
+
+    @Test func listPrintsTheCatalogueWithoutATarget() throws {
+        let out = try BuiltProducts.run("netaio", ["conformance", "--list"])
+        #expect(out.status == 0, "\(out.stderr)")
+        for c in ConformanceCases.all {
+            #expect(out.stdout.contains("\(c.id.padding(toLength: 5, withPad: " ", startingAt: 0)) \(c.level.rawValue)"), "\(c.id) missing")
+            #expect(out.stdout.contains("rule: \(c.rule)"))
+        }
+        #expect(out.stdout.contains("R-10  strict        robustness tcp     more idle connections than the connection limit"))
+        #expect(out.stdout.contains("needs: connectionLimit"))
+        let json = try BuiltProducts.run("netaio", ["conformance", "--list", "--json"])
+        let root = try #require(JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
+        #expect((root["cases"] as? [[String: Any]])?.map { $0["id"] as? String } == ConformanceCases.all.map(\.id))
+        #expect(try BuiltProducts.run("netaio", ["conformance", "--list", "tcp://127.0.0.1:9"]).status == 64)
+        #expect(try BuiltProducts.run("netaio", ["conformance"]).status == 64)
+    }
+
+    /// Ids are stable: the ones published before issue 16 are all still there.
+    @Test func publishedIDsStay() {
+        let ids = Set(ConformanceCases.all.map(\.id))
+        let published = (1...7).map { "F-0\($0)" } + (1...9).map { "C-0\($0)" } + (1...6).map { "P-0\($0)" } + (1...4).map { "E-0\($0)" }
+            + (1...4).map { "K-0\($0)" } + (1...9).map { "H-0\($0)" } + ["H-10"] + (1...4).map { "S-0\($0)" } + (1...3).map { "X-0\($0)" }
+            + (1...7).map { "D-0\($0)" } + (1...9).map { "R-0\($0)" }
+        #expect(Set(published).isSubset(of: ids))
+    }
+
+    @Test func expectedFailureDoesNotFailTheRun() throws {
+        let list = try Self.file("# known broken\nC-01   # nothing listens there\n\n")
+        let out = try BuiltProducts.run("netaio", ["conformance", "udp://127.0.0.1:1", "--case", "C-01", "--timeout", "0.3", "--expected-failures", list])
+        #expect(out.status == 0, "\(out.stdout)")
+        #expect(out.stdout.contains("expected failure (listed)"))
+        let last = try #require(out.stdout.split(separator: "\n").last.map(String.init))
+        #expect(last == "0 passed, 0 failed, 0 skipped")
+        #expect(last.wholeMatch(of: Self.closingLine) != nil)
+    }
+
+    @Test func listedCaseThatPassesFailsTheRun() throws {
+        let iut = try ImplementationProcess(executable: BuiltProducts.url(of: "netaio"), arguments: ["serve", "--host", "127.0.0.1", "--port", "0"])
+        defer { iut.stop() }
+        let list = try Self.file("C-01\n")
+        let out = try BuiltProducts.run("netaio", [
+            "conformance", "tcp://127.0.0.1:\(iut.port)", "--case", "C-01", "--case", "C-02", "--case", "H-01", "--expected-failures", list, "--report", "junit:-",
+        ])
+        #expect(out.status == 1, "\(out.stdout)")
+        #expect(out.stdout.contains("UNEXPECTED PASS"))
+        #expect(out.stdout.contains("<failure message=\"listed as an expected failure but did not fail (pass)\""))
+        let table = out.stdout.components(separatedBy: "<?xml")[0]
+        let last = try #require(table.split(separator: "\n").last.map(String.init))
+        #expect(last == "1 passed, 1 failed, 1 skipped", "\(table)")
+    }
+
+    @Test func badExpectedFailureFiles() throws {
+        let unknown = try Self.file("Z-99\n")
+        let bad = try BuiltProducts.run("netaio", ["conformance", "udp://127.0.0.1:1", "--case", "C-01", "--expected-failures", unknown])
+        #expect(bad.status == 64)
+        #expect(bad.stderr.contains("unknown case id \"Z-99\""), "\(bad.stderr)")
+        let missing = try BuiltProducts.run("netaio", ["conformance", "udp://127.0.0.1:1", "--expected-failures", "/nonexistent/list.txt"])
+        #expect(missing.status == 66)
+    }
+}

@@ -33,24 +33,74 @@ import Testing
         try await server.shutdown()
     }
 
-    @Test func connectionLimitRefusesExtraClients() async throws {
+    /// When full, a newcomer is admitted and a held connection closed instead: first the
+    /// oldest that never completed a frame, then the one silent longest.
+    @Test func connectionLimitEvictsInsteadOfRefusing() async throws {
         let server = try await startResourceServer(limits: ConnectionLimits(maxConnections: 2))
         let a = try RawSocket(server.localAddress)
-        let b = try RawSocket(server.localAddress)
         try a.send(Message(type: .createURI, uri: Array("k".utf8), content: [1]))
         #expect(try a.readMessage()?.type == .ok)
-        let c = try RawSocket(server.localAddress)  // the kernel accepts; the server closes it
-        #expect(c.closedByPeer(within: 3))
-        #expect(try await server.limitCount(.connectionRefused) == 1)
-        try b.send(Message(type: .requestURI, uri: Array("k".utf8)))
-        #expect(try b.readMessage()?.type == .respondURI)
-        // A slot frees when a client leaves.
-        _ = consume a
-        #expect(try await eventually { try await server.connectionCount() < 2 })
-        try await goodClientWorks(server)
+        let b = try RawSocket(server.localAddress)  // never sends a byte
+        try await Task.sleep(nanoseconds: 100_000_000)
+        let c = try RawSocket(server.localAddress)  // full: b (no frame yet) makes room
+        #expect(b.closedByPeer(within: 3))
+        try c.send(Message(type: .requestURI, uri: Array("k".utf8)))
+        #expect(try c.readMessage()?.type == .respondURI)
+        #expect(try await server.limitCount(.evicted) == 1)
+        #expect(try await server.limitCount(.connectionRefused) == 0)
+        // Now a and c both completed frames; a has been silent longer, so d evicts a.
+        try await Task.sleep(nanoseconds: 100_000_000)
+        try c.send(Message(type: .requestURI, uri: Array("k".utf8)))
+        #expect(try c.readMessage()?.type == .respondURI)
+        let d = try RawSocket(server.localAddress)
+        #expect(a.closedByPeer(within: 3))
+        try d.send(Message(type: .requestURI, uri: Array("k".utf8)))
+        #expect(try d.readMessage()?.type == .respondURI)
+        try c.send(Message(type: .requestURI, uri: Array("k".utf8)))
+        #expect(try c.readMessage()?.type == .respondURI)
+        #expect(try await server.limitCount(.evicted) == 2)
         _ = consume b
-        _ = consume c
         try await server.shutdown()
+    }
+
+    /// Issue 16: idle sockets beyond the limit cannot lock honest clients out: ≥ 99 % of
+    /// request cycles (here: all) are served while 3 × the limit of silent sockets are open.
+    @Test func idleSocketsBeyondTheLimitDoNotLockOut() async throws {
+        let server = try await startResourceServer(limits: ConnectionLimits(maxConnections: 16))
+        var idle: [RawSocket] = []
+        var served = 0
+        for i in 0..<100 {
+            if i < 48 { idle.append(try RawSocket(server.localAddress)) }
+            let client = try RawSocket(server.localAddress)
+            try client.send(Message(type: .createURI, uri: Array("cycle\(i)".utf8), content: [1]))
+            if try client.readMessage()?.type == .ok { served += 1 }
+        }
+        #expect(served >= 99, "\(served) of 100 cycles served")
+        #expect(try await server.limitCount(.evicted) > 0)
+        #expect(try await server.connectionCount() <= 16)
+        idle.removeAll()
+        try await server.shutdown()
+    }
+
+    @Test func firstFrameTimeoutClosesSocketsThatNeverSpeak() async throws {
+        let server = try await startResourceServer(limits: ConnectionLimits(firstFrameTimeout: 0.4))
+        let silent = try RawSocket(server.localAddress)
+        let speaker = try RawSocket(server.localAddress)
+        try speaker.send(Message(type: .createURI, uri: Array("s".utf8), content: [1]))
+        #expect(try speaker.readMessage()?.type == .ok)
+        #expect(silent.closedByPeer(within: 3))
+        #expect(try await server.limitCount(.firstFrameTimeout) == 1)
+        // A connection that completed a frame is not subject to it (idle timeout is off).
+        try await Task.sleep(nanoseconds: 600_000_000)
+        try speaker.send(Message(type: .requestURI, uri: Array("s".utf8)))
+        #expect(try speaker.readMessage()?.type == .respondURI)
+        try await server.shutdown()
+    }
+
+    @Test func defaultsHaveTheFirstFrameTimeoutOn() {
+        #expect(ConnectionLimits.default.firstFrameTimeout == 30)
+        #expect(ConnectionLimits.default.idleTimeout == 0)
+        #expect(ConnectionLimits.default.maxConnections == 1024)
     }
 
     @Test func garbageGetsAnErrorReplyAndTheConnectionStays() async throws {

@@ -93,3 +93,49 @@ struct ForgetfulPeerPlugin: PeerPlugin {
         return p
     }
 }
+
+/// netaio's stream cipher drawing its IV from a constant source: every message is
+/// encrypted under the same keystream (issue 16, hole 2: cipher.fresh-iv,
+/// cipher.keystream-reuse), while every older property still holds.
+struct FixedIVCipherPlugin: CipherPlugin {
+    let inner: Sha256StreamCipherPlugin
+    var isPeerSpecific: Bool { false }
+
+    /// A random source that always gives zeros (the bug: a constant IV).
+    struct Zeros: RandomSource {
+        func bytes(_ count: Int) -> [UInt8] { [UInt8](repeating: 0, count: count) }
+        func integer(in range: ClosedRange<Int>) -> Int { range.lowerBound }
+    }
+
+    func encrypt(_ message: Message, context: PluginContext, peer: Peer?, peerPlugin: (any PeerPlugin)?) throws(PluginError) -> Message {
+        var fixed = context
+        fixed.random = Zeros()
+        return try inner.encrypt(message, context: fixed)
+    }
+
+    func decrypt(_ message: Message, context: PluginContext, peer: Peer?, peerPlugin: (any PeerPlugin)?) throws(PluginError) -> Message {
+        try inner.decrypt(message, context: context)
+    }
+}
+
+/// netaio's peer plugin whose validate accepts every peer, also one without an id
+/// (issue 16, hole 3: peer.validate-no-id).
+struct IdlessPeerPlugin: PeerPlugin {
+    let base = DefaultPeerPlugin()
+    func validate(_ peer: Peer) -> Bool { true }
+    func parseData(_ peer: Peer) throws(PluginError) -> PackifyValue { try base.parseData(peer) }
+    func encodeData(_ data: PackifyValue, peerID: [UInt8]?) throws(PluginError) -> [UInt8] { try base.encodeData(data, peerID: peerID) }
+    func pack(_ peer: Peer) throws(PluginError) -> [UInt8] { try base.pack(peer) }
+    func unpack(_ bytes: [UInt8]) throws(PluginError) -> Peer { try base.unpack(bytes) }
+}
+
+/// A peer plugin whose unpack never refuses: undecodable records become a peer without
+/// id or data (peer.unpack-undecodable).
+struct LenientUnpackPeerPlugin: PeerPlugin {
+    let base = DefaultPeerPlugin()
+    func validate(_ peer: Peer) -> Bool { base.validate(peer) }
+    func parseData(_ peer: Peer) throws(PluginError) -> PackifyValue { try base.parseData(peer) }
+    func encodeData(_ data: PackifyValue, peerID: [UInt8]?) throws(PluginError) -> [UInt8] { try base.encodeData(data, peerID: peerID) }
+    func pack(_ peer: Peer) throws(PluginError) -> [UInt8] { try base.pack(peer) }
+    func unpack(_ bytes: [UInt8]) throws(PluginError) -> Peer { (try? base.unpack(bytes)) ?? Peer(id: nil, data: nil) }
+}

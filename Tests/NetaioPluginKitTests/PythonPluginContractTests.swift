@@ -15,7 +15,7 @@ struct PythonPluginContractTests {
     func adapter() throws -> PluginAdapterProcess {
         try PluginAdapterProcess(
             python: PythonOracle.pythonPath.path, script: Fixtures.url("scripts/python/plugin_adapter.py").path,
-            extraPaths: [Fixtures.url("Fixtures/plugins").path])
+            extraPaths: [Fixtures.url("Fixtures/plugins").path, Fixtures.url("scripts/mutants").path])
     }
 
     func validate(_ spec: String, _ config: [String: Any]) throws -> [ValidationReport] {
@@ -79,6 +79,43 @@ struct PythonPluginContractTests {
         #expect(Set(r.failures.map(\.name)) == ["cipher.roundtrip", "cipher.foreign-fields", "cipher.inner-layer"], "\(r.table())")
         #expect(r.result("cipher.roundtrip")?.message.contains("(101 → 100 bytes)") == true)
         #expect(r.result("cipher.roundtrip")?.message.contains("content=101 bytes") == true)
+    }
+
+    /// Issue 16, hole 2: netaio's stream cipher with a constant IV passed every older
+    /// property; the mutant in scripts/mutants/plugin_mutants.py must now fail.
+    @Test(arguments: [true, false]) func fixedIVStreamCipherMutantIsCaught(encryptURI: Bool) throws {
+        let reports = try validate("plugin_mutants:FixedIVStreamCipher", ["key": "k", "encrypt_uri": encryptURI])
+        #expect(reports.count == 1)  // not netaio's own class: no cross-check
+        #expect(Set(reports[0].failures.map(\.name)) == ["cipher.fresh-iv", "cipher.keystream-reuse"], "\(reports[0].table())")
+    }
+
+    /// Issue 16, hole 3: a peer plugin accepting peers without an id.
+    @Test func idlessPeerPluginMutantIsCaught() throws {
+        let reports = try validate("plugin_mutants:IdlessPeerPlugin", [:])
+        #expect(reports[0].failures.map(\.name) == ["peer.validate-no-id"], "\(reports[0].table())")
+    }
+
+    /// netaio's own peer plugin: strict malformed-peer properties hold; the lenient ones
+    /// WARN exactly as for our Swift DefaultPeerPlugin.
+    @Test func realPeerPluginMalformedPeers() throws {
+        let r = try validate("netaio:DefaultPeerPlugin", [:])[0]
+        #expect(r.result("peer.validate-no-id")?.verdict == .pass)
+        #expect(r.result("peer.unpack-undecodable")?.verdict == .pass, "\(r.table())")
+        #expect(Set(r.results.filter { $0.verdict == .warn }.map(\.name)) == ["peer.validate-empty-id", "peer.validate-oversized-data", "peer.validate-undecodable-data"], "\(r.table())")
+    }
+
+    @Test func deterministicCipherFlagOnTheCommandLine() throws {
+        let args = ["validate-plugin", "--python-path", Fixtures.url("scripts/mutants").path, "--python", "plugin_mutants:FixedIVStreamCipher",
+                    "--config", #"{"key": "k"}"#, "--iterations", "8"]
+        let plain = try BuiltProducts.run("netaio", args)
+        #expect(plain.status == 1)
+        #expect(plain.stdout.contains("FAIL  cipher.fresh-iv"), "\(plain.stdout)")
+        let declared = try BuiltProducts.run("netaio", args + ["--deterministic-cipher"])
+        #expect(declared.status == 1)  // keystream reuse stays a failure
+        #expect(declared.stdout.contains("INFO  cipher.fresh-iv"), "\(declared.stdout)")
+        #expect(declared.stdout.contains("FAIL  cipher.keystream-reuse"))
+        let swiftDeterministic = try BuiltProducts.run("netaio", ["validate-plugin", "--swift", "stream", "--deterministic-cipher"])
+        #expect(swiftDeterministic.status == 64)
     }
 
     @Test func commandLineExitCodesAndJSON() throws {

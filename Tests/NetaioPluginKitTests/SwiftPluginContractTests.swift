@@ -35,7 +35,42 @@ struct SwiftPluginContractTests {
     }
 
     @Test func bundledPeerPluginPasses() throws {
-        try PluginValidation.validateSwift(.peer, options: options).forEach(expectClean)
+        let report = try #require(try PluginValidation.validateSwift(.peer, options: options).first)
+        #expect(report.passed, "\(report.table())")
+        #expect(report.result("peer.validate-no-id")?.verdict == .pass)
+        #expect(report.result("peer.unpack-undecodable")?.verdict == .pass)
+        // Like netaio 0.0.9's DefaultPeerPlugin (validate only checks `id is not None`):
+        // WARN, each naming why.
+        let warned = report.results.filter { $0.verdict == .warn }
+        #expect(Set(warned.map(\.name)) == ["peer.validate-empty-id", "peer.validate-oversized-data", "peer.validate-undecodable-data"], "\(report.table())")
+        #expect(warned.allSatisfy { $0.message.contains("netaio 0.0.9's DefaultPeerPlugin") })
+    }
+
+    @Test(arguments: [true, false]) func fixedIVCipherFailsFreshIVAndKeystreamReuse(encryptURI: Bool) {
+        let cipher = FixedIVCipherPlugin(inner: Sha256StreamCipherPlugin(key: "k", encryptURI: encryptURI))
+        let wrong = FixedIVCipherPlugin(inner: Sha256StreamCipherPlugin(key: "other", encryptURI: encryptURI))
+        let report = CipherContract.validate(.symmetric(name: "fixed-iv", plugin: cipher, wrongKey: wrong), options: options)
+        #expect(Set(report.failures.map(\.name)) == ["cipher.fresh-iv", "cipher.keystream-reuse"], "\(report.table())")
+        #expect(report.result("cipher.fresh-iv")?.message.contains("the same iv and the same ciphertext: the IV/nonce is reused") == true, "\(report.table())")
+        #expect(report.result("cipher.keystream-reuse")?.message.contains("same keystream") == true)
+        // Declared deterministic: fresh-iv is information; keystream reuse stays a failure.
+        var declared = CipherSubject.symmetric(name: "fixed-iv", plugin: cipher, wrongKey: wrong)
+        declared.declaresDeterministic = true
+        let again = CipherContract.validate(declared, options: options)
+        #expect(again.result("cipher.fresh-iv")?.verdict == .info)
+        #expect(again.failures.map(\.name) == ["cipher.keystream-reuse"])
+    }
+
+    @Test func idlessPeerPluginIsCaught() {
+        let report = PeerContract.validate(PeerSubject(name: "idless", plugin: IdlessPeerPlugin()), options: options)
+        #expect(report.failures.map(\.name) == ["peer.validate-no-id"], "\(report.table())")
+        #expect(report.result("peer.validate-no-id")?.message.contains("accepted a peer without an id") == true)
+    }
+
+    @Test func lenientUnpackPeerPluginIsCaught() {
+        let report = PeerContract.validate(PeerSubject(name: "lenient", plugin: LenientUnpackPeerPlugin()), options: options)
+        #expect(report.failures.map(\.name) == ["peer.unpack-undecodable"], "\(report.table())")
+        #expect(report.result("peer.unpack-undecodable")?.message.contains("unpacked to a peer with id None") == true)
     }
 
     @Test func leakyMACFailsEachBrokenProperty() {
@@ -78,7 +113,8 @@ struct SwiftPluginContractTests {
     @Test func plaintextCipherIsCaught() {
         let report = CipherContract.validate(
             .symmetric(name: "plaintext", plugin: PlaintextCipherPlugin(), wrongKey: PlaintextCipherPlugin()), options: options)
-        #expect(Set(report.failures.map(\.name)) == ["cipher.hides-content", "cipher.wrong-key"], "\(report.table())")
+        // Doing nothing is also deterministic and XOR-transparent.
+        #expect(Set(report.failures.map(\.name)) == ["cipher.hides-content", "cipher.wrong-key", "cipher.fresh-iv", "cipher.keystream-reuse"], "\(report.table())")
         #expect(report.result("cipher.peer-specific")?.verdict == .info)
     }
 

@@ -52,6 +52,17 @@ extension ConformanceCases {
             try run.expect(s, Message(type: .requestURI, uri: u), .respondURI, uri: u, content: content)
             return .pass("256 byte values and a non-UTF-8 uri")
         },
+        ConformanceCase("C-10", .crud, "reads follow writes: REQUEST after UPDATE and after DELETE + CREATE sees the new content", rule: resourceRule) { run in
+            let s = try run.session(), u = run.uri()
+            try run.expect(s, run.message(.createURI, u, "v1"), .ok, uri: u)
+            try run.expect(s, run.message(.requestURI, u), .respondURI, uri: u, content: Array("v1".utf8))
+            try run.expect(s, run.message(.updateURI, u, "v2"), .ok, uri: u)
+            try run.expect(s, run.message(.requestURI, u), .respondURI, uri: u, content: Array("v2".utf8))
+            try run.expect(s, run.message(.deleteURI, u), .ok, uri: u)
+            try run.expect(s, run.message(.createURI, u, "v3"), .ok, uri: u)
+            try run.expect(s, run.message(.requestURI, u), .respondURI, uri: u, content: Array("v3".utf8))
+            return .pass("v1, then v2 after UPDATE, then v3 after DELETE + CREATE")
+        },
         ConformanceCase("C-09", .crud, "the store is shared between clients", rule: resourceRule) { run in
             let a = try run.session(), b = try run.session(), u = run.uri()
             try run.expect(a, run.message(.createURI, u, "from a"), .ok, uri: u)

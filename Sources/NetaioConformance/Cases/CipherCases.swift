@@ -29,6 +29,17 @@ extension ConformanceCases {
             guard r.wire.authFields.bytes("iv2") != nil else { return .fail("the reply has no inner iv2 field") }
             return .pass("stored and returned through the inner layer (iv2)")
         },
+        ConformanceCase("S-05", .cipher, "two replies with the same content use different IVs (no keystream reuse)", rule: cipherRule + " (a fresh random IV per message: the keystream must never repeat)", requires: [.cipher]) { run in
+            let s = try run.session(), u = run.uri()
+            let content = Array("the same reply twice, encrypted twice".utf8)
+            try run.expect(s, Message(type: .createURI, uri: u, content: content), .ok, uri: u)
+            let a = try run.expect(s, Message(type: .requestURI, uri: u), .respondURI, uri: u, content: content)
+            let b = try run.expect(s, Message(type: .requestURI, uri: u), .respondURI, uri: u, content: content)
+            guard let ivA = a.wire.authFields.bytes("iv"), let ivB = b.wire.authFields.bytes("iv") else { return .fail("a reply has no iv field") }
+            if ivA == ivB { return .fail("both replies carry iv \(Hex.encode(ivA)): the server reuses its IV (and keystream)") }
+            if a.wire.uri + a.wire.content == b.wire.uri + b.wire.content { return .fail("both replies have the same ciphertext despite different ivs") }
+            return .pass("different ivs and ciphertexts for the same plaintext")
+        },
         ConformanceCase("S-04", .cipher, "a request encrypted with the wrong key", rule: cipherRule + " (no integrity of its own: garbage in, NOT_FOUND or silence out)", level: .informational, requires: [.cipher]) { run in
             let s = try run.session()
             var m = try Sha256StreamCipherPlugin(key: "wrong key").encrypt(run.message(.requestURI, run.uri()), context: s.context)

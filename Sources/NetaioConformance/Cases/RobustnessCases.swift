@@ -8,6 +8,46 @@ extension ConformanceCases {
         run.stillServing() ?? .pass(what + "; a well-behaved client is still served")
     }
 
+    /// Opens limit + max(16, limit/16) connections that never send a byte and keeps them
+    /// open, then runs `exhaustionCycles` request cycles (fresh connection, CREATE_URI,
+    /// OK within the reply timeout). Every cycle must be served.
+    static func connectionExhaustion(_ run: CaseRun) throws -> CaseOutcome {
+        let limit = run.config.maxConnections ?? 0
+        let wanted = limit + max(16, limit / 16)
+        let available = Socket.raiseDescriptorLimit(to: wanted + 64)
+        guard available >= wanted + 64 else {
+            return .skip("the suite may open only \(available) file descriptors (ulimit -n); \(wanted + 64) needed")
+        }
+        var idle: [Wire] = []
+        idle.reserveCapacity(wanted)
+        defer { idle.forEach { $0.close() } }
+        var refused = 0
+        for _ in 0..<wanted {
+            do { idle.append(try Wire.open(run.target, timeout: 1)) } catch { refused += 1 }
+        }
+        let start = Date()
+        var servedCycles = 0
+        var problems: [String] = []
+        for i in 0..<run.config.exhaustionCycles {
+            let u = run.uri("cycle-\(i)")
+            do {
+                let s = try run.session()
+                try run.expect(s, run.message(.createURI, u, "x"), .ok, uri: u)
+                servedCycles += 1
+                s.close()
+            } catch {
+                if problems.count < 3 { problems.append("cycle \(i + 1): \(error)") }
+            }
+        }
+        let closedIdle = idle.filter { $0.closedByPeer(within: 0.001) }.count
+        let seconds = String(format: "%.1f", Date().timeIntervalSince(start))
+        let held = "\(idle.count) idle connections opened (limit \(limit)\(refused > 0 ? ", \(refused) connects failed" : ""); \(closedIdle) since closed by the implementation)"
+        if servedCycles < run.config.exhaustionCycles {
+            return .fail("\(servedCycles) of \(run.config.exhaustionCycles) request cycles served with \(held): " + problems.joined(separator: "; "))
+        }
+        return served(run, "\(servedCycles) of \(run.config.exhaustionCycles) request cycles served in \(seconds) s with \(held)")
+    }
+
     static let robustness: [ConformanceCase] = [
         ConformanceCase("R-01", .robustness, "random garbage bytes", rule: robustRule) { run in
             let s = try run.session()
@@ -55,6 +95,9 @@ extension ConformanceCases {
             let fresh = try run.session(), u = run.uri()
             do { try run.expect(fresh, run.message(.createURI, u, "x"), .ok, uri: u) } catch { return .fail("a new client was not served with \(idle.count) idle connections open: \(error)") }
             return served(run, "\(idle.count) idle connections open" + (refused > 0 ? ", \(refused) refused" : ""))
+        },
+        ConformanceCase("R-10", .robustness, "more idle connections than the connection limit do not lock out a well-behaved client", rule: robustRule + " (connection exhaustion: idle sockets must not hold every slot)", transports: [.tcp], requires: [.connectionLimit]) { run in
+            try connectionExhaustion(run)
         },
         ConformanceCase("R-06", .robustness, "max-size frames back to back", rule: robustRule + "; docs/PROTOCOL.md §1.6") { run in
             let s = try run.session(), u = run.uri()

@@ -44,6 +44,19 @@ final class Socket {
         }
     }
 
+    /// Raises this process's soft RLIMIT_NOFILE towards `wanted` (never above the hard
+    /// limit, never lowering it); returns the soft limit now in force.
+    static func raiseDescriptorLimit(to wanted: Int) -> Int {
+        var limit = rlimit()
+        guard getrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit) == 0 else { return 0 }
+        if limit.rlim_cur < rlim_t(wanted) {
+            limit.rlim_cur = min(rlim_t(wanted), limit.rlim_max)
+            _ = setrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit)
+            _ = getrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit)
+        }
+        return limit.rlim_cur >= rlim_t(Int.max) ? Int.max : Int(limit.rlim_cur)
+    }
+
     /// Resolves host:port (numeric or name, IPv4 or IPv6) for a stream or datagram socket.
     static func resolve(host: String, port: Int, datagram: Bool) throws(WireFailure) -> (family: Int32, address: [UInt8]) {
         var hints = addrinfo()
