@@ -12,6 +12,7 @@ let package = Package(
         .library(name: "NetaioCore", targets: ["NetaioCore"]),
         .library(name: "NetaioNIO", targets: ["NetaioNIO"]),
         .library(name: "NetaioPluginKit", targets: ["NetaioPluginKit"]),
+        .library(name: "NetaioTapescript", targets: ["NetaioTapescript"]),
         .library(name: "NetaioConformance", targets: ["NetaioConformance"]),
         .executable(name: "netaio", targets: ["NetaioCLI"]),
         .executable(name: "netaio-bench", targets: ["NetaioBench"]),
@@ -38,6 +39,13 @@ let package = Package(
             name: "NetaioPlugins",
             dependencies: [
                 "NetaioWire", "CSodium",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]),
+        // The tapescript 0.7.3 VM and netaio.asymmetric's TapescriptAuthPlugin (docs/tapescript.md).
+        .target(
+            name: "NetaioTapescript",
+            dependencies: [
+                "NetaioPlugins", "CSodium",
                 .product(name: "Crypto", package: "swift-crypto"),
             ]),
         .target(
@@ -108,6 +116,7 @@ let package = Package(
             dependencies: ["NetaioWire", "NetaioTestSupport"]),
         .testTarget(
             name: "NetaioPluginsTests", dependencies: ["NetaioPlugins", "NetaioWire", "CSodium", "NetaioTestSupport"]),
+        .testTarget(name: "NetaioTapescriptTests", dependencies: ["NetaioTapescript", "NetaioPlugins", "NetaioTestSupport"]),
         .testTarget(name: "NetaioCoreTests", dependencies: ["NetaioCore", "NetaioTestSupport"]),
         // Real loopback sockets: CRUD, subscribe/notify, timeouts, hardening limits.
         .testTarget(name: "NetaioNIOTests", dependencies: ["NetaioNIO", "NetaioTestSupport"]),
