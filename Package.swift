@@ -80,7 +80,7 @@ let package = Package(
         .executableTarget(
             name: "NetaioCLI",
             dependencies: [
-                "NetaioWire", "NetaioPlugins", "NetaioCore", "NetaioNIO", "NetaioSim", "NetaioScenario", "NetaioScenarioReal", "NetaioPluginKit", "NetaioConformance",
+                "NetaioWire", "NetaioPlugins", "NetaioTapescript", "NetaioCore", "NetaioNIO", "NetaioSim", "NetaioScenario", "NetaioScenarioReal", "NetaioPluginKit", "NetaioConformance",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         .executableTarget(name: "NetaioBench", dependencies: ["NetaioWire", "NetaioPlugins", "NetaioSim", "NetaioScenario"]),
@@ -130,6 +130,6 @@ let package = Package(
         // directions, through the CLI and the async API; spawns and kills processes.
         .testTarget(
             name: "NetaioInteropTests",
-            dependencies: ["NetaioWire", "NetaioPlugins", "NetaioCore", "NetaioNIO", "NetaioTestSupport"]),
+            dependencies: ["NetaioWire", "NetaioPlugins", "NetaioTapescript", "NetaioCore", "NetaioNIO", "NetaioTestSupport"]),
     ]
 )

@@ -1,0 +1,95 @@
+import Foundation
+import NetaioCore
+import NetaioNIO
+import NetaioPlugins
+import NetaioTapescript
+import NetaioTestSupport
+import NetaioWire
+import Testing
+
+/// Live interop of TapescriptAuthPlugin with netaio.asymmetric's over real sockets: the
+/// Python peers (scripts/python-peers, `--tapescript-seed`) against the Swift async API
+/// and the `netaio` CLI's `--tapescript-seed`, in both directions, with random messages
+/// and wrong keys rejected by both sides.
+@Suite(.enabled(if: PythonOracle.enabled, PythonOracle.skipReason))
+struct TapescriptInteropTests {
+    static let seed = [UInt8](repeating: 0x21, count: 32)
+    static let otherSeed = [UInt8](repeating: 0x22, count: 32)
+    static var flags: [String] { ["--tapescript-seed", Hex.encode(seed)] }
+
+    static func text(_ m: Message) -> String { String(decoding: m.content, as: UTF8.self) }
+
+    @Test func swiftClientAgainstPythonServer() async throws {
+        let python = try PeerProcess(Implementation.python.server, ["--port", "0"] + Self.flags)
+        defer { python.stop() }
+        let port = try python.listeningPort()
+        let plugin = try TapescriptAuthPlugin.singleSig(seed: Self.seed)
+        let client = try await NetaioTCPClient.connect(host: "127.0.0.1", port: port, options: NodeOptions(authPlugin: plugin))
+        do {
+            // Random resources: Python checks every request, Swift every reply.
+            var g = SystemRandomNumberGenerator()
+            for i in 0..<20 {
+                let uri = "r/\(i)/\(UInt32.random(in: 0...UInt32.max, using: &g))"
+                let content = (0..<Int.random(in: 0...800, using: &g)).map { _ in UInt8.random(in: 0...255, using: &g) }
+                let created = try await client.request(uri, content: content, type: .createURI)
+                #expect(created.type == .ok, "\(created)")
+                let reply = try await client.request(uri)
+                #expect(reply.type == .respondURI && reply.content == content, "\(i)")
+            }
+        } catch {
+            try await client.shutdown()
+            throw error
+        }
+        try await client.shutdown()
+        // Signed with another seed: Python's plugin refuses it with its error message.
+        let wrong = try await NetaioTCPClient.connect(
+            host: "127.0.0.1", port: port, options: NodeOptions(authPlugin: try TapescriptAuthPlugin.singleSig(seed: Self.otherSeed)))
+        await #expect {
+            _ = try await wrong.request("r/0", timeout: 3)
+        } throws: { error in
+            guard case NetaioError.errorReply(let reply) = error else { return false }
+            return reply.type == .authError && Self.text(reply) == "tapescript auth failed"
+        }
+        try await wrong.shutdown()
+    }
+
+    @Test func pythonClientAgainstSwiftServer() async throws {
+        let plugin = try TapescriptAuthPlugin.singleSig(seed: Self.seed)
+        let server = try await NetaioTCPServer.start(host: "127.0.0.1", port: 0, options: NodeOptions(authPlugin: plugin))
+        do {
+            try await server.withEngine { ResourceService().install(on: $0) }
+            let url = "tcp://127.0.0.1:\(server.localAddress.port)", py = Implementation.python
+            CommandLineInteropTests.expect(try py.run("create", url, "doc", Self.flags + ["--content", "signed ✓"]), Exit.ok, "OK")
+            CommandLineInteropTests.expect(try py.run("request", url, "doc", Self.flags), Exit.ok, "RESPOND_URI", "signed ✓")
+            // Another key: the Swift plugin refuses, with netaio's message.
+            CommandLineInteropTests.expect(
+                try py.run("request", url, "doc", ["--tapescript-seed", Hex.encode(Self.otherSeed)]),
+                Exit.errorReply, "AUTH_ERROR", "tapescript auth failed")
+            // Python's own check of the server's replies: with a lock for another key the
+            // Python client drops the (validly signed) reply and times out.
+            let otherLock = try Tapescript.makeSingleSigLock(pubkey: Tapescript.verifyKey(seed: Self.otherSeed))
+            let dropped = try py.run("request", url, "doc", Self.flags + ["--tapescript-lock", Hex.encode(otherLock), "--timeout", "1"])
+            #expect(dropped.status == Exit.timeout, "\(dropped)")
+        } catch {
+            try await server.shutdown()
+            throw error
+        }
+        try await server.shutdown()
+    }
+
+    /// The command lines of both implementations: `netaio serve --tapescript-seed` with
+    /// client.py, and serve.py with the Swift `netaio` client.
+    @Test(arguments: CommandLineInteropTests.Pair.all)
+    func commandLines(pair: CommandLineInteropTests.Pair) throws {
+        let server = try PeerProcess(pair.server.server, ["--port", "0"] + Self.flags)
+        defer { server.stop() }
+        let url = "tcp://127.0.0.1:\(try server.listeningPort())"
+        CommandLineInteropTests.expect(try pair.client.run("create", url, "k", Self.flags + ["--content", "v ✓"]), Exit.ok, "OK")
+        CommandLineInteropTests.expect(try pair.client.run("request", url, "k", Self.flags), Exit.ok, "RESPOND_URI", "v ✓")
+        CommandLineInteropTests.expect(
+            try pair.client.run("request", url, "k", ["--tapescript-seed", Hex.encode(Self.otherSeed)]),
+            Exit.errorReply, "AUTH_ERROR", "tapescript auth failed")
+        // Without any auth plugin the server refuses too.
+        CommandLineInteropTests.expect(try pair.client.run("request", url, "k", []), Exit.errorReply, "AUTH_ERROR")
+    }
+}
