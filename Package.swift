@@ -72,7 +72,7 @@ let package = Package(
             dependencies: ["NetaioScenario", "NetaioSim", "NetaioNIO", .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio")]),
         // Plugin validation kit: contract properties for any auth/cipher/peer plugin, and
         // Python plugins driven through scripts/python/plugin_adapter.py (docs/plugin-validation.md).
-        .target(name: "NetaioPluginKit", dependencies: ["NetaioWire", "NetaioPlugins"]),
+        .target(name: "NetaioPluginKit", dependencies: ["NetaioWire", "NetaioPlugins", "NetaioTapescript"]),
         // Conformance suite: numbered cases driving any implementation over real sockets
         // with its own byte-level client (docs/conformance.md).
         .target(name: "NetaioConformance", dependencies: ["NetaioWire", "NetaioPlugins"]),
