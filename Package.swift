@@ -89,7 +89,7 @@ let package = Package(
         // The properties live in two check libraries, shared with the corpus replay test;
         // the codec one links NetaioWire only, which keeps those fuzzers fast.
         .target(name: "NetaioFuzzChecks", dependencies: ["NetaioWire"]),
-        .target(name: "NetaioFuzzChecksNode", dependencies: ["NetaioCore", "NetaioFuzzChecks"]),
+        .target(name: "NetaioFuzzChecksNode", dependencies: ["NetaioCore", "NetaioTapescript", "NetaioFuzzChecks"]),
         .target(name: "NetaioFuzzChecksScenario", dependencies: ["NetaioScenario", "NetaioFuzzChecks"]),
         .executableTarget(name: "FuzzPackifyDecode", dependencies: ["NetaioFuzzChecks"], path: "Fuzz/FuzzPackifyDecode"),
         .executableTarget(name: "FuzzHeaderDecode", dependencies: ["NetaioFuzzChecks"], path: "Fuzz/FuzzHeaderDecode"),
@@ -103,6 +103,7 @@ let package = Package(
         .executableTarget(name: "FuzzPeerPlugin", dependencies: ["NetaioFuzzChecksNode"], path: "Fuzz/FuzzPeerPlugin"),
         .executableTarget(name: "FuzzNodeTCPServer", dependencies: ["NetaioFuzzChecksNode"], path: "Fuzz/FuzzNodeTCPServer"),
         .executableTarget(name: "FuzzNodeUDP", dependencies: ["NetaioFuzzChecksNode"], path: "Fuzz/FuzzNodeUDP"),
+        .executableTarget(name: "FuzzTapescript", dependencies: ["NetaioFuzzChecksNode"], path: "Fuzz/FuzzTapescript"),
         .executableTarget(name: "FuzzScenarioParse", dependencies: ["NetaioFuzzChecksScenario"], path: "Fuzz/FuzzScenarioParse"),
         // Differential fuzzing: our reference readers against Python netaio (scripts/fuzz --differential).
         .executableTarget(name: "NetaioFuzzDiff", dependencies: ["NetaioWire", "NetaioPlugins", "NetaioTestSupport"]),
