@@ -495,7 +495,7 @@ extension TapescriptVM {
         let threshold = 60
         if TSInt(ts) < constraint {
             try put([0x00])
-        } else if ts - now >= threshold {
+        } else if TSInt(ts) - TSInt(now) >= TSInt(threshold) {
             try put([0x00])
         } else {
             try put([0xff])

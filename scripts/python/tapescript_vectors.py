@@ -598,7 +598,7 @@ def gen_tools_and_auth():
     tool('make_taproot_witness_scriptspend', {'pubkey_hex': VK_A.hex(), 'committed_script_hex': inner.bytes.hex()},
          ss.bytes)
     for value in [0, 1, -1, 127, 128, -128, -129, 255, 256, 2**63 - 1, 2**63, -2**63, 2**64 - 1,
-                  2**53 + 1, 2**56 - 1, 2**1024 - 1, -(2**1023) - 1, 2**2000 - 2**1900, 2**2047 - 1]:
+                  2**53 + 1, 2**56 - 1, 2**63 - 23040, 2**63 - 23041, 2**1024 - 1, -(2**1023) - 1, 2**2000 - 2**1900, 2**2047 - 1]:
         VECTORS.append({'name': f'tapescript/int_to_bytes/{value if abs(value) < 2**70 else hex(value)[:12]}',
                         'kind': 'tapescript.int_to_bytes', 'input_hex_twos': None,
                         'input_decimal': str(value), 'expected_hex': F.int_to_bytes(value).hex()})
