@@ -65,7 +65,7 @@ let package = Package(
             dependencies: ["NetaioCore", "CPrefetch", .product(name: "Crypto", package: "swift-crypto")]),
         .target(
             name: "NetaioScenario",
-            dependencies: ["NetaioSim", "NetaioCore", .product(name: "Yams", package: "Yams")]),
+            dependencies: ["NetaioSim", "NetaioCore", "NetaioTapescript", .product(name: "Yams", package: "Yams")]),
         // The same scenario files on real loopback sockets (`scenario run --transport real`).
         .target(
             name: "NetaioScenarioReal",
