@@ -106,7 +106,7 @@ let package = Package(
         .executableTarget(name: "FuzzTapescript", dependencies: ["NetaioFuzzChecksNode"], path: "Fuzz/FuzzTapescript"),
         .executableTarget(name: "FuzzScenarioParse", dependencies: ["NetaioFuzzChecksScenario"], path: "Fuzz/FuzzScenarioParse"),
         // Differential fuzzing: our reference readers against Python netaio (scripts/fuzz --differential).
-        .executableTarget(name: "NetaioFuzzDiff", dependencies: ["NetaioWire", "NetaioPlugins", "NetaioTestSupport"]),
+        .executableTarget(name: "NetaioFuzzDiff", dependencies: ["NetaioWire", "NetaioPlugins", "NetaioTapescript", "NetaioFuzzChecks", "NetaioTestSupport"]),
         // Shared by the test targets: fixture lookup, typed JSON values, the Python oracle.
         .target(
             name: "NetaioTestSupport",
