@@ -77,13 +77,12 @@ struct TapescriptInteropTests {
         try await server.shutdown()
     }
 
-    /// The command lines of both implementations: `netaio serve --tapescript-seed` with
-    /// client.py, and serve.py with the Swift `netaio` client.
-    @Test(arguments: CommandLineInteropTests.Pair.all)
-    func commandLines(pair: CommandLineInteropTests.Pair) throws {
-        let server = try PeerProcess(pair.server.server, ["--port", "0"] + Self.flags)
+    /// The command lines of both implementations over TCP and UDP: `netaio serve`/`node
+    /// --tapescript-seed` with client.py, serve.py/node.py with the Swift `netaio` client.
+    @Test(arguments: CommandLineInteropTests.Pair.all, CommandLineInteropTests.Transport.allCases)
+    func commandLines(pair: CommandLineInteropTests.Pair, transport: CommandLineInteropTests.Transport) throws {
+        let (server, url) = try CommandLineInteropTests.start(pair.server, transport, Self.flags)
         defer { server.stop() }
-        let url = "tcp://127.0.0.1:\(try server.listeningPort())"
         CommandLineInteropTests.expect(try pair.client.run("create", url, "k", Self.flags + ["--content", "v ✓"]), Exit.ok, "OK")
         CommandLineInteropTests.expect(try pair.client.run("request", url, "k", Self.flags), Exit.ok, "RESPOND_URI", "v ✓")
         CommandLineInteropTests.expect(
