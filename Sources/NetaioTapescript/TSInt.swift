@@ -287,12 +287,10 @@ struct TSInt: Equatable, Comparable, CustomStringConvertible {
             for bit in 0..<shift where limbs[bit / 32] >> UInt32(bit % 32) & 1 == 1 { sticky = true; break }
             if sticky { top |= 1 }
         }
-        // top has 55 significant bits: 53 kept, 2 guard bits (the last one sticky-ored).
-        let low = top & 3
+        // top has 55 significant bits: 53 kept, then a round bit and a sticky bit.
         var mant = top >> 2
         let half = (top >> 1) & 1, rest = top & 1
         if half == 1 && (rest == 1 || mant & 1 == 1) { mant += 1 }
-        _ = low
         var e = bits
         if mant == 1 << 53 { mant >>= 1; e += 1 }
         return (Double(mant) / 9007199254740992.0, e)  // mant / 2^53
