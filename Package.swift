@@ -75,7 +75,7 @@ let package = Package(
         .target(name: "NetaioPluginKit", dependencies: ["NetaioWire", "NetaioPlugins", "NetaioTapescript"]),
         // Conformance suite: numbered cases driving any implementation over real sockets
         // with its own byte-level client (docs/conformance.md).
-        .target(name: "NetaioConformance", dependencies: ["NetaioWire", "NetaioPlugins"]),
+        .target(name: "NetaioConformance", dependencies: ["NetaioWire", "NetaioPlugins", "NetaioTapescript"]),
         // The `netaio` reference command line (README, each subcommand's --help).
         .executableTarget(
             name: "NetaioCLI",
