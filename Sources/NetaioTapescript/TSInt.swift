@@ -138,7 +138,8 @@ struct TSInt: Equatable, Comparable, CustomStringConvertible {
             }
             return (q, [UInt32(truncatingIfNeeded: r)])
         }
-        let s = UInt32(b.last!.leadingZeroBitCount)  // b is non-empty and normalized (no zero top limb)
+        // b has at least two limbs here and no zero top limb.
+        let s = UInt32(b.last.map { $0.leadingZeroBitCount } ?? 0)
         let v = shiftLeft(b, s)
         var u = shiftLeft(a, s)
         if u.count == a.count { u.append(0) }
