@@ -101,6 +101,30 @@ struct TapescriptPythonInteropTests {
         #expect(try oracle.call("tapescript_check", base) as? Bool == false)
     }
 
+    /// Big-integer arithmetic (multi-limb division above all) against Python's ints:
+    /// random operands of 1 to 200 bytes through ADD, SUB, MULT, DIV, MOD, LESS, I2F.
+    @Test func bigIntegerArithmeticAgreesWithPython() throws {
+        let oracle = try PythonOracle.start()
+        defer { oracle.close() }
+        var g = SystemRandomNumberGenerator()
+        func operand() -> [UInt8] {
+            var b = (0..<Int.random(in: 1...200, using: &g)).map { _ in UInt8.random(in: 0...255, using: &g) }
+            if Bool.random(using: &g), b.count > 1 { for i in 1..<min(b.count, 9) { b[i] = Bool.random(using: &g) ? 0xff : 0 } }
+            return b
+        }
+        let ops: [[UInt8]] = [[14, 2], [15, 2], [16, 2], [18], [20], [62], [63], [67]]
+        for i in 0..<300 {
+            let a = operand(), b = operand()
+            let op = ops[i % ops.count]
+            let script = Tapescript.push(b)! + Tapescript.push(a)! + op + [Opcode.DEPTH.rawValue]
+            let py = try oracle.call("tapescript_run", ["scripts_hex": [script.hex], "now": 1]) as! [String: Any]
+            let (run, error) = TapescriptVM(now: 1).runCapturing(scripts: [script], cache: [:])
+            let pyError = py["error"] as? [String: Any]
+            #expect(run.stack.map(\.hex) == py["stack_hex"] as? [String], "\(i): \(script.hex)")
+            #expect(error?.serialized == pyError.map { "\($0["class"] as! String)|\($0["message"] as! String)" }, "\(i): \(script.hex)")
+        }
+    }
+
     // MARK: differential VM runs
 
     static let verifyKey: [UInt8] = (try? Tapescript.verifyKey(seed: seed)) ?? []
