@@ -125,6 +125,37 @@ struct TapescriptPythonInteropTests {
         }
     }
 
+    /// Float opcodes on random 4-byte patterns (NaN, infinities, subnormals included)
+    /// against Python's float arithmetic and struct packing.
+    @Test func floatArithmeticAgreesWithPython() throws {
+        let oracle = try PythonOracle.start()
+        defer { oracle.close() }
+        var g = SystemRandomNumberGenerator()
+        func float() -> [UInt8] {
+            switch Int.random(in: 0..<4, using: &g) {
+            case 0: return (0..<4).map { _ in UInt8.random(in: 0...255, using: &g) }
+            case 1: return [[0x7f, 0x80, 0, 0], [0xff, 0x80, 0, 0], [0, 0, 0, 1], [0x80, 0, 0, 0], [0, 0, 0, 0], [0x7f, 0x7f, 0xff, 0xff]]
+                .randomElement(using: &g)!
+            default:
+                let f = Float(Double.random(in: -1e6...1e6, using: &g))
+                let b = f.bitPattern
+                return [UInt8(b >> 24), UInt8(truncatingIfNeeded: b >> 16), UInt8(truncatingIfNeeded: b >> 8), UInt8(truncatingIfNeeded: b)]
+            }
+        }
+        let ops: [() -> [UInt8]] = [
+            { [21, 2] }, { [22, 2] }, { [24] }, { [26] }, { [65] }, { [66] }, { [68] },
+            { [23] + float() }, { [25] + float() },
+        ]
+        for i in 0..<400 {
+            let script = Tapescript.push(float())! + Tapescript.push(float())! + ops[i % ops.count]() + [Opcode.DEPTH.rawValue]
+            let py = try oracle.call("tapescript_run", ["scripts_hex": [script.hex], "now": 1]) as! [String: Any]
+            let (run, error) = TapescriptVM(now: 1).runCapturing(scripts: [script], cache: [:])
+            let pyError = py["error"] as? [String: Any]
+            #expect(run.stack.map(\.hex) == py["stack_hex"] as? [String], "\(i): \(script.hex)")
+            #expect(error?.serialized == pyError.map { "\($0["class"] as! String)|\($0["message"] as! String)" }, "\(i): \(script.hex)")
+        }
+    }
+
     // MARK: differential VM runs
 
     static let verifyKey: [UInt8] = (try? Tapescript.verifyKey(seed: seed)) ?? []
