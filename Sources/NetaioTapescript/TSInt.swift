@@ -39,6 +39,12 @@ struct TSInt: Equatable, Comparable, CustomStringConvertible {
     /// (where tapescript raises ValueError).
     init?(signedBigEndian bytes: [UInt8]) {
         guard let first = bytes.first else { return nil }
+        if bytes.count <= 4 {  // fast path: fits an Int with room to spare
+            var v = Int(Int8(bitPattern: first))
+            for b in bytes.dropFirst() { v = v << 8 | Int(b) }
+            self.init(v)
+            return
+        }
         let u = TSInt(unsignedBigEndian: bytes)
         if first & 0x80 == 0 { self = u; return }
         // value - 2^(8n)
@@ -235,6 +241,20 @@ struct TSInt: Equatable, Comparable, CustomStringConvertible {
     /// minimal length except where the float rounds up to the next power of two
     /// (e.g. 2**63 - 1 takes 9 bytes, not 8).
     var tapescriptBytes: [UInt8] {
+        // Small values (the common case): below 2^40 the double and its log2 are exact
+        // enough that floor(log2(n)) + 1 is the bit width; minimal two's complement.
+        if limbs.count <= 1 {
+            let v = Int64(limbs.first ?? 0)
+            let x = negative ? -v : v
+            var n = 1
+            while n < 8 && (x < -(Int64(1) << (8 * n - 1)) || x >= Int64(1) << (8 * n - 1)) { n += 1 }
+            return (0..<n).map { UInt8(truncatingIfNeeded: x >> (8 * Int64(n - 1 - $0))) }
+        }
+        return generalTapescriptBytes
+    }
+
+    /// `int_to_bytes` step by step as Python computes it (any size).
+    var generalTapescriptBytes: [UInt8] {
         let m = magnitude
         let nBits = m.isZero ? 1 : Int(floor(m.pythonLog2)) + 1
         var nBytes = (nBits + 7) / 8

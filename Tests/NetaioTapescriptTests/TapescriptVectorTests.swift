@@ -130,6 +130,26 @@ let testContracts: [[UInt8]: any Sendable] = [Array("inv".utf8): HashInvoke(), A
         }
     }
 
+    /// The one-limb fast path of int_to_bytes gives what the general (Python-order)
+    /// computation gives.
+    @Test func smallIntegerFastPathMatchesTheGeneralRule() {
+        var g = SystemRandomNumberGenerator()
+        var values: [Int] = [0, 1, -1, 127, 128, -128, -129, 255, 256, -255, -256, 32767, 32768, -32768, -32769,
+                             Int(UInt32.max), -Int(UInt32.max), 1 << 31, -(1 << 31), (1 << 31) - 1, -(1 << 31) - 1]
+        for _ in 0..<20_000 { values.append(Int.random(in: -Int(UInt32.max)...Int(UInt32.max), using: &g)) }
+        for v in values {
+            let t = TSInt(v)
+            #expect(t.tapescriptBytes == t.generalTapescriptBytes, "\(v)")
+            #expect(TSInt(signedBigEndian: t.tapescriptBytes) == t, "\(v)")
+        }
+        // bytes_to_int of 1-4 bytes (fast path) against a 9-byte sign-extended decode (general path).
+        for _ in 0..<20_000 {
+            let b = (0..<Int.random(in: 1...4, using: &g)).map { _ in UInt8.random(in: 0...255, using: &g) }
+            let extended = [UInt8](repeating: b[0] & 0x80 == 0 ? 0 : 0xff, count: 9 - b.count) + b
+            #expect(TSInt(signedBigEndian: b) == TSInt(signedBigEndian: extended), "\(b)")
+        }
+    }
+
     @Test func toolVectors() throws {
         let vectors = TapescriptFixtures.kind("tapescript.tool")
         #expect(vectors.count == 9)
