@@ -312,6 +312,8 @@ def gen_opcodes():
     run('check_sig', 'OP_CHECK_SIG', f'{P(sig_a)} {P(VK_A)} check_sig x00', expect='ok')
     run('check_sig_wrong_key', 'OP_CHECK_SIG', f'{P(sig_a)} {P(VK_B)} check_sig x00', expect='ok')
     run('check_sig_sigflag', 'OP_CHECK_SIG', f'{P(sig_a_no2 + bytes([0x02]))} {P(VK_A)} check_sig x02', expect='ok')
+    run('check_sig_zero_flag_byte', 'OP_CHECK_SIG', f'{P(sig_a + bytes([0]))} {P(VK_A)} check_sig x00', expect='ok',
+        note='a 65-byte signature whose flag byte is 0 verifies like the 64-byte one: two encodings of one witness')
     run('check_sig_disallowed_flag', 'OP_CHECK_SIG', f'{P(sig_a_no2 + bytes([0x02]))} {P(VK_A)} check_sig x01', expect='error')
     run('check_sig_bad_vkey', 'OP_CHECK_SIG', f'{P(sig_a)} push x0102 check_sig x00', expect='error')
     run('check_sig_bad_sig', 'OP_CHECK_SIG', f'push x0102 {P(VK_A)} check_sig x00', expect='error')
