@@ -152,7 +152,7 @@ let testContracts: [[UInt8]: any Sendable] = [Array("inv".utf8): HashInvoke(), A
 
     @Test func toolVectors() throws {
         let vectors = TapescriptFixtures.kind("tapescript.tool")
-        #expect(vectors.count == 9)
+        #expect(vectors.count == 14)
         for v in vectors {
             let input = v[object: "input"]
             let flags = UInt8(input["sigflags"] as? Int ?? 0)
@@ -176,6 +176,23 @@ let testContracts: [[UInt8]: any Sendable] = [Array("inv".utf8): HashInvoke(), A
             case "make_taproot_witness_scriptspend":
                 got = try Tapescript.makeTaprootWitnessScriptspend(
                     pubkey: bytes(input["pubkey_hex"]), committedScript: bytes(input["committed_script_hex"]))
+            case "make_delegate_key_cert":
+                got = try Tapescript.makeDelegateKeyCert(
+                    rootSeed: bytes(input["root_seed_hex"]), delegatePubkey: bytes(input["delegate_pubkey_hex"]),
+                    beginTS: input["begin_ts"] as! Int, endTS: input["end_ts"] as! Int,
+                    canFurtherDelegate: input["can_further_delegate"] as! Bool).packed
+            case "make_delegate_key_chain_lock":
+                got = try Tapescript.makeDelegateKeyChainLock(rootPubkey: bytes(input["pubkey_hex"]), sigflags: flags)
+            case "make_delegate_key_chain_witness":
+                let certs = (input["certs_hex"] as! [String]).map { hex -> DelegateCertificate in
+                    let b = bytes(hex)
+                    func be4(_ r: Range<Int>) -> Int { b[r].reduce(0) { $0 << 8 | Int($1) } }
+                    return DelegateCertificate(
+                        delegatePubkey: Array(b[0..<32]), beginTS: be4(32..<36), endTS: be4(36..<40),
+                        canFurtherDelegate: b[40] == 0xff, signature: Array(b[41...]))
+                }
+                got = try Tapescript.makeDelegateKeyChainWitness(
+                    seed: bytes(input["seed_hex"]), certs: certs, sigfields: TapescriptFixtures.sigfields(input["sigfields"]), sigflags: flags)
             default:
                 Issue.record("unknown tool \(v["tool"] ?? "")")
                 continue

@@ -599,6 +599,40 @@ def gen_tools_and_auth():
     ss = tapescript.make_taproot_witness_scriptspend(VK_A, inner)
     tool('make_taproot_witness_scriptspend', {'pubkey_hex': VK_A.hex(), 'committed_script_hex': inner.bytes.hex()},
          ss.bytes)
+    # key delegation (netaio's custom witness function test): certs valid around NOW
+    root_vk = VK_C
+    c1 = tapescript.make_delegate_key_cert(SEED_C, VK_A, NOW - 120, NOW + 120)
+    c2 = tapescript.make_delegate_key_cert(SEED_A, VK_B, NOW - 120, NOW + 120)
+    tool('make_delegate_key_cert', {'root_seed_hex': SEED_C.hex(), 'delegate_pubkey_hex': VK_A.hex(),
+                                    'begin_ts': NOW - 120, 'end_ts': NOW + 120, 'can_further_delegate': True},
+         c1.pack())
+    c_term = tapescript.make_delegate_key_cert(SEED_C, VK_A, 5, 2**31 - 1, False)
+    tool('make_delegate_key_cert#terminal', {'root_seed_hex': SEED_C.hex(), 'delegate_pubkey_hex': VK_A.hex(),
+                                             'begin_ts': 5, 'end_ts': 2**31 - 1, 'can_further_delegate': False},
+         c_term.pack())
+    chain_lock = tapescript.make_delegate_key_chain_lock(root_vk)
+    tool('make_delegate_key_chain_lock', {'pubkey_hex': root_vk.hex(), 'sigflags': 0}, chain_lock.bytes)
+    tool('make_delegate_key_chain_lock#flags', {'pubkey_hex': root_vk.hex(), 'sigflags': 6},
+         tapescript.make_delegate_key_chain_lock(root_vk, '06').bytes)
+    cw = tapescript.make_delegate_key_chain_witness(SEED_B, [c2, c1], sf)
+    tool('make_delegate_key_chain_witness', {'seed_hex': SEED_B.hex(), 'sigfields': sf_json, 'sigflags': 0,
+                                             'certs_hex': [c2.pack().hex(), c1.pack().hex()]}, cw.bytes)
+    run('delegate_chain_two_certs', 'OP_CALL', [cw.bytes, chain_lock.bytes], sf, expect='ok',
+        note="netaio's custom witness test: root -> A -> B, B signs; recursion through OP_CALL")
+    cw1 = tapescript.make_delegate_key_chain_witness(SEED_A, [c1], sf)
+    run('delegate_chain_one_cert', 'OP_CALL', [cw1.bytes, chain_lock.bytes], sf, expect='ok')
+    old_certs = [tapescript.make_delegate_key_cert(SEED_C, VK_A, NOW - 500, NOW - 100)]
+    run('delegate_chain_expired', 'OP_CHECK_TIMESTAMP',
+        [tapescript.make_delegate_key_chain_witness(SEED_A, old_certs, sf).bytes, chain_lock.bytes], sf,
+        expect='error')
+    run('delegate_chain_terminal_cert', 'OP_IF_ELSE',
+        [tapescript.make_delegate_key_chain_witness(
+            SEED_B, [c2, tapescript.make_delegate_key_cert(SEED_C, VK_A, NOW - 120, NOW + 120, False)], sf).bytes,
+         chain_lock.bytes], sf, expect='error',
+        note='A may not delegate: the chain stops at A, whose check_sig meets the next cert instead of a signature')
+    run('delegate_chain_wrong_signer', 'OP_CHECK_SIG',
+        [tapescript.make_delegate_key_chain_witness(SEED_C, [c2, c1], sf).bytes, chain_lock.bytes], sf, expect='ok')
+
     for value in [0, 1, -1, 127, 128, -128, -129, 255, 256, 2**63 - 1, 2**63, -2**63, 2**64 - 1,
                   2**53 + 1, 2**56 - 1, 2**63 - 23040, 2**63 - 23041, 2**1024 - 1, -(2**1023) - 1, 2**2000 - 2**1900, 2**2047 - 1]:
         VECTORS.append({'name': f'tapescript/int_to_bytes/{value if abs(value) < 2**70 else hex(value)[:12]}',
