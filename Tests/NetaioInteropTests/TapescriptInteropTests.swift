@@ -77,6 +77,73 @@ struct TapescriptInteropTests {
         try await server.shutdown()
     }
 
+    /// netaio's tests/test_tcp_e2e.py test_peer_management_with_asymmetric_plugins with our
+    /// async API on both sides: a 1-of-2 multisig lock on both keys and X25519 as inner
+    /// layers on the handlers, peers learnt through ADVERTISE_PEER / PEER_DISCOVERED.
+    @Test func peerManagementWithAsymmetricPluginsSwiftOnBothSides() async throws {
+        let serverSeed = [UInt8](repeating: 0x31, count: 32), clientSeed = [UInt8](repeating: 0x32, count: 32)
+        let lock = try Tapescript.makeMultisigLock(
+            pubkeys: [Tapescript.verifyKey(seed: serverSeed), Tapescript.verifyKey(seed: clientSeed)], quorum: 1)
+        let serverAuth = TapescriptAuthPlugin(lock: lock, seed: serverSeed), clientAuth = TapescriptAuthPlugin(lock: lock, seed: clientSeed)
+        let serverBox = try X25519CipherPlugin(seed: serverSeed), clientBox = try X25519CipherPlugin(seed: clientSeed)
+        let server = try await NetaioTCPServer.start(
+            host: "127.0.0.1", port: 0, options: NodeOptions(localPeer: try LayeringInteropTests.peer(id: "server", x25519: serverBox)))
+        let client = NetaioTCPClient.make(options: NodeOptions(localPeer: try LayeringInteropTests.peer(id: "client", x25519: clientBox)))
+        do {
+            try await server.managePeers()
+            try await server.withEngine { engine in
+                engine.on(HandlerKey(.requestURI), authPlugin: serverAuth, cipherPlugin: serverBox) { m, _ in
+                    Message(type: .respondURI, uri: m.uri, content: Array("some content for u".utf8))
+                }
+            }
+            try await client.managePeers()
+            try await client.connect(host: "127.0.0.1", port: Int(server.localAddress.port))
+            #expect(try await LayeringInteropTests.eventually { try await server.peers().contains { $0.id == Array("client".utf8) } })
+            #expect(try await LayeringInteropTests.eventually { try await client.peers().contains { $0.id == Array("server".utf8) } })
+            let reply = try await client.request(
+                "something", content: Array("pls gibs me dat".utf8), authPlugin: clientAuth, cipherPlugin: clientBox)
+            #expect(reply.type == .respondURI && Self.text(reply) == "some content for u", "\(reply)")
+        } catch {
+            try await client.shutdown()
+            try await server.shutdown()
+            throw error
+        }
+        try await client.shutdown()
+        try await server.shutdown()
+    }
+
+    /// The same set-up across implementations: Python's serve.py with the multisig lock
+    /// as its outer tapescript layer (its own seed), X25519 on its handlers and peer
+    /// management; our client signs with the other key of the lock.
+    @Test func peerManagementWithAsymmetricPluginsAgainstPython() async throws {
+        let serverSeed = [UInt8](repeating: 0x41, count: 32), clientSeed = [UInt8](repeating: 0x42, count: 32)
+        let lock = try Tapescript.makeMultisigLock(
+            pubkeys: [Tapescript.verifyKey(seed: serverSeed), Tapescript.verifyKey(seed: clientSeed)], quorum: 1)
+        let python = try PeerProcess(Implementation.python.server, [
+            "--port", "0", "--manage-peers", "--print-peers", "--peer-id", "py-server",
+            "--tapescript-seed", Hex.encode(serverSeed), "--tapescript-lock", Hex.encode(lock),
+            "--x25519-seed", Hex.encode(serverSeed),
+        ])
+        defer { python.stop() }
+        let port = try python.listeningPort()
+        let box = try X25519CipherPlugin(seed: clientSeed)
+        let client = NetaioTCPClient.make(options: NodeOptions(
+            authPlugin: TapescriptAuthPlugin(lock: lock, seed: clientSeed),
+            localPeer: try LayeringInteropTests.peer(id: "swift-client", x25519: box)))
+        do {
+            try await client.managePeers()
+            try await client.connect(host: "127.0.0.1", port: port)
+            #expect(try await LayeringInteropTests.eventually { try await client.peers().contains { $0.id == Array("py-server".utf8) } })
+            #expect(try await client.request("secret", content: Array("sealed ✓".utf8), type: .createURI, cipherPlugin: box).type == .ok)
+            let reply = try await client.request("secret", cipherPlugin: box)
+            #expect(reply.type == .respondURI && Self.text(reply) == "sealed ✓", "\(reply)")
+        } catch {
+            try await client.shutdown()
+            throw error
+        }
+        try await client.shutdown()
+    }
+
     /// The command lines of both implementations over TCP and UDP: `netaio serve`/`node
     /// --tapescript-seed` with client.py, serve.py/node.py with the Swift `netaio` client.
     @Test(arguments: CommandLineInteropTests.Pair.all, CommandLineInteropTests.Transport.allCases)
