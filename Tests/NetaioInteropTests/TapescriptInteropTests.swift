@@ -144,6 +144,75 @@ struct TapescriptInteropTests {
         try await client.shutdown()
     }
 
+    /// netaio's tests/test_udp_e2e.py test_peer_management_with_asymmetric_plugins with our
+    /// UDP nodes: inner multisig tapescript + X25519 on the server's handler, peers learnt
+    /// by unicast ADVERTISE_PEER / PEER_DISCOVERED (loopback, no multicast).
+    @Test func udpPeerManagementWithAsymmetricPluginsSwiftOnBothSides() async throws {
+        let serverSeed = [UInt8](repeating: 0x51, count: 32), clientSeed = [UInt8](repeating: 0x52, count: 32)
+        let lock = try Tapescript.makeMultisigLock(
+            pubkeys: [Tapescript.verifyKey(seed: serverSeed), Tapescript.verifyKey(seed: clientSeed)], quorum: 1)
+        let serverAuth = TapescriptAuthPlugin(lock: lock, seed: serverSeed), clientAuth = TapescriptAuthPlugin(lock: lock, seed: clientSeed)
+        let serverBox = try X25519CipherPlugin(seed: serverSeed), clientBox = try X25519CipherPlugin(seed: clientSeed)
+        let server = try await NetaioUDPNode.bind(
+            host: "127.0.0.1", port: 0, options: NodeOptions(localPeer: try LayeringInteropTests.peer(id: "server", x25519: serverBox)))
+        let client = try await NetaioUDPNode.bind(
+            host: "127.0.0.1", port: 0, options: NodeOptions(localPeer: try LayeringInteropTests.peer(id: "client", x25519: clientBox)))
+        do {
+            try await server.managePeers(advertiseEvery: 60)
+            try await client.managePeers(advertiseEvery: 60)
+            try await server.on(HandlerKey(.requestURI), authPlugin: serverAuth, cipherPlugin: serverBox) { m, _ in
+                Message(type: .respondURI, uri: m.uri, content: Array("some content for u".utf8))
+            }
+            let serverAddress = try #require(Address(parsing: "127.0.0.1:\(server.localAddress.port)"))
+            try await client.advertise(to: serverAddress)
+            #expect(try await LayeringInteropTests.eventually { try await server.peers().contains { $0.id == Array("client".utf8) } })
+            #expect(try await LayeringInteropTests.eventually { try await client.peers().contains { $0.id == Array("server".utf8) } })
+            let reply = try await client.request(
+                "something", content: Array("pls gibs me dat".utf8), to: serverAddress, timeout: 5,
+                authPlugin: clientAuth, cipherPlugin: clientBox)
+            #expect(reply.type == .respondURI && Self.text(reply) == "some content for u", "\(reply)")
+        } catch {
+            try await client.shutdown()
+            try await server.shutdown()
+            throw error
+        }
+        try await client.shutdown()
+        try await server.shutdown()
+    }
+
+    /// The UDP set-up across implementations: node.py with the multisig lock as its outer
+    /// tapescript layer, X25519 on its handlers and peer management; our node signs with
+    /// the lock's other key and learns node.py's pubkey from its PEER_DISCOVERED.
+    @Test func udpPeerManagementWithAsymmetricPluginsAgainstPython() async throws {
+        let serverSeed = [UInt8](repeating: 0x61, count: 32), clientSeed = [UInt8](repeating: 0x62, count: 32)
+        let lock = try Tapescript.makeMultisigLock(
+            pubkeys: [Tapescript.verifyKey(seed: serverSeed), Tapescript.verifyKey(seed: clientSeed)], quorum: 1)
+        let python = try PeerProcess(Implementation.python.node, [
+            "--host", "127.0.0.1", "--port", "0", "--no-multicast", "--manage-peers", "--print-peers", "--peer-id", "py-node",
+            "--tapescript-seed", Hex.encode(serverSeed), "--tapescript-lock", Hex.encode(lock), "--x25519-seed", Hex.encode(serverSeed),
+        ])
+        defer { python.stop() }
+        let server = try #require(Address(parsing: "127.0.0.1:\(try python.listeningPort())"))
+        let box = try X25519CipherPlugin(seed: clientSeed)
+        let node = try await NetaioUDPNode.bind(host: "127.0.0.1", port: 0, options: NodeOptions(
+            authPlugin: TapescriptAuthPlugin(lock: lock, seed: clientSeed),
+            localPeer: try LayeringInteropTests.peer(id: "swift-node", x25519: box)))
+        do {
+            try await node.managePeers(advertiseEvery: 60)
+            try await node.advertise(to: server)
+            #expect(try await LayeringInteropTests.eventually { try await node.peers().contains { $0.id == Array("py-node".utf8) } })
+            let created = try await node.request("secret", content: Array("sealed ✓".utf8), type: .createURI, to: server,
+                                                 timeout: 5, cipherPlugin: box)
+            #expect(created.type == .ok, "\(created)")
+            let reply = try await node.request("secret", to: server, timeout: 5, cipherPlugin: box)
+            #expect(reply.type == .respondURI && Self.text(reply) == "sealed ✓", "\(reply)")
+        } catch {
+            try await node.shutdown()
+            throw error
+        }
+        try await node.shutdown()
+    }
+
     /// The command lines of both implementations over TCP and UDP: `netaio serve`/`node
     /// --tapescript-seed` with client.py, serve.py/node.py with the Swift `netaio` client.
     @Test(arguments: CommandLineInteropTests.Pair.all, CommandLineInteropTests.Transport.allCases)
