@@ -69,7 +69,7 @@ public final class PluginAdapterProcess: @unchecked Sendable {
             p.environment = env
         }
         let input = Pipe(), output = Pipe()
-        FileManager.default.createFile(atPath: stderrURL.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: stderrURL.path, contents: nil)
         p.standardInput = input
         p.standardOutput = output
         p.standardError = try FileHandle(forWritingTo: stderrURL)
