@@ -12,6 +12,7 @@ let package = Package(
         .library(name: "NetaioCore", targets: ["NetaioCore"]),
         .library(name: "NetaioNIO", targets: ["NetaioNIO"]),
         .library(name: "NetaioPluginKit", targets: ["NetaioPluginKit"]),
+        .library(name: "NetaioTapescript", targets: ["NetaioTapescript"]),
         .library(name: "NetaioConformance", targets: ["NetaioConformance"]),
         .executable(name: "netaio", targets: ["NetaioCLI"]),
         .executable(name: "netaio-bench", targets: ["NetaioBench"]),
@@ -40,6 +41,13 @@ let package = Package(
                 "NetaioWire", "CSodium",
                 .product(name: "Crypto", package: "swift-crypto"),
             ]),
+        // The tapescript 0.7.3 VM and netaio.asymmetric's TapescriptAuthPlugin (docs/tapescript.md).
+        .target(
+            name: "NetaioTapescript",
+            dependencies: [
+                "NetaioPlugins", "CSodium",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]),
         .target(
             name: "NetaioCore",
             dependencies: ["NetaioWire", "NetaioPlugins", "CPrefetch", .product(name: "OrderedCollections", package: "swift-collections")]),
@@ -57,7 +65,7 @@ let package = Package(
             dependencies: ["NetaioCore", "CPrefetch", .product(name: "Crypto", package: "swift-crypto")]),
         .target(
             name: "NetaioScenario",
-            dependencies: ["NetaioSim", "NetaioCore", .product(name: "Yams", package: "Yams")]),
+            dependencies: ["NetaioSim", "NetaioCore", "NetaioTapescript", .product(name: "Yams", package: "Yams")]),
         // Swarm exploration, shrinking and planted-bug proofs over the simulator (docs/exploring.md).
         .target(
             name: "NetaioExplore",
@@ -68,24 +76,24 @@ let package = Package(
             dependencies: ["NetaioScenario", "NetaioSim", "NetaioNIO", .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio")]),
         // Plugin validation kit: contract properties for any auth/cipher/peer plugin, and
         // Python plugins driven through scripts/python/plugin_adapter.py (docs/plugin-validation.md).
-        .target(name: "NetaioPluginKit", dependencies: ["NetaioWire", "NetaioPlugins"]),
+        .target(name: "NetaioPluginKit", dependencies: ["NetaioWire", "NetaioPlugins", "NetaioTapescript"]),
         // Conformance suite: numbered cases driving any implementation over real sockets
         // with its own byte-level client (docs/conformance.md).
-        .target(name: "NetaioConformance", dependencies: ["NetaioWire", "NetaioPlugins"]),
+        .target(name: "NetaioConformance", dependencies: ["NetaioWire", "NetaioPlugins", "NetaioTapescript"]),
         // The `netaio` reference command line (README, each subcommand's --help).
         .executableTarget(
             name: "NetaioCLI",
             dependencies: [
-                "NetaioWire", "NetaioPlugins", "NetaioCore", "NetaioNIO", "NetaioSim", "NetaioScenario", "NetaioScenarioReal", "NetaioExplore", "NetaioPluginKit", "NetaioConformance",
+                "NetaioWire", "NetaioPlugins", "NetaioTapescript", "NetaioCore", "NetaioNIO", "NetaioSim", "NetaioScenario", "NetaioScenarioReal", "NetaioExplore", "NetaioPluginKit", "NetaioConformance",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
-        .executableTarget(name: "NetaioBench", dependencies: ["NetaioWire", "NetaioPlugins", "NetaioSim", "NetaioScenario"]),
+        .executableTarget(name: "NetaioBench", dependencies: ["NetaioWire", "NetaioPlugins", "NetaioTapescript", "NetaioSim", "NetaioScenario"]),
         // libFuzzer targets (docs/fuzzing.md): harmless no-op executables in a normal build;
         // built with --sanitize=fuzzer per product in their own scratch path.
         // The properties live in two check libraries, shared with the corpus replay test;
         // the codec one links NetaioWire only, which keeps those fuzzers fast.
         .target(name: "NetaioFuzzChecks", dependencies: ["NetaioWire"]),
-        .target(name: "NetaioFuzzChecksNode", dependencies: ["NetaioCore", "NetaioFuzzChecks"]),
+        .target(name: "NetaioFuzzChecksNode", dependencies: ["NetaioCore", "NetaioTapescript", "NetaioFuzzChecks"]),
         .target(name: "NetaioFuzzChecksScenario", dependencies: ["NetaioScenario", "NetaioExplore", "NetaioFuzzChecks"]),
         .executableTarget(name: "FuzzPackifyDecode", dependencies: ["NetaioFuzzChecks"], path: "Fuzz/FuzzPackifyDecode"),
         .executableTarget(name: "FuzzHeaderDecode", dependencies: ["NetaioFuzzChecks"], path: "Fuzz/FuzzHeaderDecode"),
@@ -99,10 +107,11 @@ let package = Package(
         .executableTarget(name: "FuzzPeerPlugin", dependencies: ["NetaioFuzzChecksNode"], path: "Fuzz/FuzzPeerPlugin"),
         .executableTarget(name: "FuzzNodeTCPServer", dependencies: ["NetaioFuzzChecksNode"], path: "Fuzz/FuzzNodeTCPServer"),
         .executableTarget(name: "FuzzNodeUDP", dependencies: ["NetaioFuzzChecksNode"], path: "Fuzz/FuzzNodeUDP"),
+        .executableTarget(name: "FuzzTapescript", dependencies: ["NetaioFuzzChecksNode"], path: "Fuzz/FuzzTapescript"),
         .executableTarget(name: "FuzzScenarioParse", dependencies: ["NetaioFuzzChecksScenario"], path: "Fuzz/FuzzScenarioParse"),
         .executableTarget(name: "FuzzSimulation", dependencies: ["NetaioFuzzChecksScenario"], path: "Fuzz/FuzzSimulation"),
         // Differential fuzzing: our reference readers against Python netaio (scripts/fuzz --differential).
-        .executableTarget(name: "NetaioFuzzDiff", dependencies: ["NetaioWire", "NetaioPlugins", "NetaioTestSupport"]),
+        .executableTarget(name: "NetaioFuzzDiff", dependencies: ["NetaioWire", "NetaioPlugins", "NetaioTapescript", "NetaioFuzzChecks", "NetaioTestSupport"]),
         // Shared by the test targets: fixture lookup, typed JSON values, the Python oracle.
         .target(
             name: "NetaioTestSupport",
@@ -113,6 +122,7 @@ let package = Package(
             dependencies: ["NetaioWire", "NetaioTestSupport"]),
         .testTarget(
             name: "NetaioPluginsTests", dependencies: ["NetaioPlugins", "NetaioWire", "CSodium", "NetaioTestSupport"]),
+        .testTarget(name: "NetaioTapescriptTests", dependencies: ["NetaioTapescript", "NetaioPlugins", "NetaioTestSupport"]),
         .testTarget(name: "NetaioCoreTests", dependencies: ["NetaioCore", "NetaioTestSupport"]),
         // Real loopback sockets: CRUD, subscribe/notify, timeouts, hardening limits.
         .testTarget(
@@ -132,6 +142,6 @@ let package = Package(
         // directions, through the CLI and the async API; spawns and kills processes.
         .testTarget(
             name: "NetaioInteropTests",
-            dependencies: ["NetaioWire", "NetaioPlugins", "NetaioCore", "NetaioNIO", "NetaioTestSupport"]),
+            dependencies: ["NetaioWire", "NetaioPlugins", "NetaioTapescript", "NetaioCore", "NetaioNIO", "NetaioTestSupport"]),
     ]
 )

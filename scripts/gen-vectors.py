@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 # README: regenerate the committed vectors with
 #     scripts/setup && .venv/bin/python scripts/gen-vectors.py
-# (writes Fixtures/vectors/vectors.json; `--check` only compares, exit 1 on drift;
+# (writes Fixtures/vectors/vectors.json and tapescript.json; `--check` only compares, exit 1 on drift;
 #  a path argument writes elsewhere, `-` writes to stdout).
 """Generate byte-level test vectors for the netaio 0.0.9 wire protocol.
 
@@ -839,21 +839,38 @@ def main():
     gen_asym()
     gen_readers()
     out = json.dumps(VECTORS, indent=1) + '\n'
+    # The tapescript VM and plugin vectors (scripts/python/tapescript_vectors.py) go to
+    # tapescript.json beside the main file.
+    ts_out = None
+    if HAVE_ASYM:
+        import tapescript_vectors
+        ts_out = json.dumps(tapescript_vectors.generate(), indent=1) + '\n'
     if path == '-':
         sys.stdout.write(out)
         return
+    ts_path = os.path.join(os.path.dirname(os.path.abspath(path)), 'tapescript.json')
     if check:
-        try:
-            with open(path) as f:
-                same = f.read() == out
-        except FileNotFoundError:
-            same = False
-        print(f'{path}: {"up to date" if same else "DIFFERS from generated vectors"} '
-              f'({len(VECTORS)} vectors)', file=sys.stderr)
+        same = True
+        for p, text, n in ((path, out, len(VECTORS)),
+                           (ts_path, ts_out, None if ts_out is None else len(json.loads(ts_out)))):
+            if text is None:
+                continue
+            try:
+                with open(p) as f:
+                    ok = f.read() == text
+            except FileNotFoundError:
+                ok = False
+            same = same and ok
+            print(f'{p}: {"up to date" if ok else "DIFFERS from generated vectors"} ({n} vectors)',
+                  file=sys.stderr)
         sys.exit(0 if same else 1)
     os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
     with open(path, 'w') as f:
         f.write(out)
+    if ts_out is not None:
+        with open(ts_path, 'w') as f:
+            f.write(ts_out)
+        print(f'wrote {len(json.loads(ts_out))} tapescript vectors to {ts_path}', file=sys.stderr)
     kinds = {}
     for v in VECTORS:
         kinds[v['kind']] = kinds.get(v['kind'], 0) + 1

@@ -1,4 +1,5 @@
 import ArgumentParser
+import NetaioWire
 import Foundation
 import NetaioConformance
 
@@ -56,6 +57,11 @@ struct ConformanceCommand: ParsableCommand {
     @Option(name: .customLong("hmac-secret"), help: "The implementation's outer HMAC secret.")
     var hmacSecret: String?
 
+    @Option(
+        name: .customLong("tapescript-seed"),
+        help: ArgumentHelp("The implementation's outer TapescriptAuthPlugin seed (netaio's README single-sig set-up).", valueName: "HEX64"))
+    var tapescriptSeed: String?
+
     @Option(name: .customLong("cipher-key"), help: "The implementation's outer stream cipher key (encrypt_uri true).")
     var cipherKey: String?
 
@@ -110,6 +116,10 @@ struct ConformanceCommand: ParsableCommand {
         }
         if let maxConnections, !(1...65536).contains(maxConnections) { throw ValidationError("--max-connections must be 1...65536") }
         if timeout <= 0 || silence <= 0 { throw ValidationError("--timeout and --silence must be positive") }
+        if let tapescriptSeed, Hex.decode(tapescriptSeed)?.count != 32 {
+            throw ValidationError("--tapescript-seed must be 64 hex digits (a 32-byte Ed25519 seed)")
+        }
+        if tapescriptSeed != nil && hmacSecret != nil { throw ValidationError("--tapescript-seed and --hmac-secret: pick one outer auth plugin") }
     }
 
     func run() throws {
@@ -134,6 +144,7 @@ struct ConformanceCommand: ParsableCommand {
         }
         var config = ConformanceConfig()
         config.hmacSecret = hmacSecret
+        config.tapescriptSeed = tapescriptSeed.flatMap { Hex.decode($0) }
         config.cipherKey = cipherKey
         config.innerHMACSecret = innerHMACSecret
         config.innerCipherKey = innerCipherKey

@@ -16,7 +16,7 @@ struct ValidatePluginCommand: ParsableCommand {
             (HMACAuthPlugin, Sha256StreamCipherPlugin, X25519CipherPlugin, DefaultPeerPlugin) \
             the bytes are also cross-checked both ways against our Swift plugin configured alike. \
             Config keys ending in _hex are passed to Python as bytes (seed_hex -> seed).
-            Swift: --swift hmac|stream|x25519|peer [--config JSON] runs the same properties on a \
+            Swift: --swift hmac|stream|x25519|tapescript|peer [--config JSON] runs the same properties on a \
             bundled plugin.
             Every property prints PASS, FAIL, WARN (non-strict: netaio 0.0.9 does it too), INFO \
             or SKIP with a message; randomized failures print the seed to replay and a shrunk case.
@@ -26,6 +26,7 @@ struct ValidatePluginCommand: ParsableCommand {
             Examples:
               netaio validate-plugin --swift stream --config '{"key": "k", "encrypt_uri": false}'
               netaio validate-plugin --python netaio:HMACAuthPlugin --config '{"secret": "s"}'
+              netaio validate-plugin --swift tapescript --config '{"seed_hex": "<64 hex digits>"}'
               netaio validate-plugin --python mypkg.auth:MyAuth --config '{"key_hex": "00ff"}' --json
             """
     )
@@ -33,7 +34,7 @@ struct ValidatePluginCommand: ParsableCommand {
     @Option(help: "A Python plugin class, MODULE:CLASS (MODULE importable from the working directory or --python-path).")
     var python: String?
 
-    @Option(help: "A bundled Swift plugin: hmac, stream, x25519 or peer.")
+    @Option(help: "A bundled Swift plugin: hmac, stream, x25519, tapescript or peer.")
     var swift: String?
 
     @Option(help: "The plugin's config as a JSON object.")
@@ -77,7 +78,7 @@ struct ValidatePluginCommand: ParsableCommand {
 
     func validate() throws {
         if (python == nil) == (swift == nil) { throw ValidationError("give exactly one of --python MODULE:CLASS or --swift KIND") }
-        if let swift, BundledPlugins.Kind(rawValue: swift) == nil { throw ValidationError("--swift must be hmac, stream, x25519 or peer") }
+        if let swift, BundledPlugins.Kind(rawValue: swift) == nil { throw ValidationError("--swift must be hmac, stream, x25519, tapescript or peer") }
         if let python, !python.contains(":") { throw ValidationError("--python must be MODULE:CLASS") }
         if deterministicCipher && swift != nil { throw ValidationError("--deterministic-cipher is for --python ciphers: the bundled Swift ciphers draw a fresh IV/nonce per message") }
         if iterations < 1 { throw ValidationError("--iterations must be at least 1") }

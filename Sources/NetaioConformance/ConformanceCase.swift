@@ -7,7 +7,7 @@ public enum CaseLevel: String, Sendable { case strict, nonStrict = "non-strict",
 public enum CaseVerdict: String, Sendable { case pass, fail, nonStrict = "non-strict", informational, skipped }
 
 public enum CaseGroup: String, CaseIterable, Sendable {
-    case framing, crud, pubsub, errors, checksum, hmac, cipher, x25519, peers, robustness
+    case framing, crud, pubsub, errors, checksum, hmac, tapescript, cipher, x25519, peers, robustness
 }
 
 /// What a case's body found.

@@ -3,6 +3,9 @@
 public struct ConformanceConfig: Sendable {
     /// Outer HMACAuthPlugin secret (`--hmac-secret`).
     public var hmacSecret: String?
+    /// Outer TapescriptAuthPlugin instead of HMAC (`--tapescript-seed`): netaio's README
+    /// single-sig lock on this seed's verify key, witnesses signed with it, both ways.
+    public var tapescriptSeed: [UInt8]?
     /// Outer Sha256StreamCipherPlugin key, encrypt_uri true (`--cipher-key`).
     public var cipherKey: String?
     /// Inner HMAC on the resource handlers, field `hmac2` (serve.py `--inner-hmac-secret`).
@@ -31,13 +34,14 @@ public struct ConformanceConfig: Sendable {
 
 /// Which cases a configuration can run.
 public enum Requirement: String, Sendable, CustomStringConvertible {
-    case hmac, cipher, noOuterAuth, noInnerLayers, innerHMAC, innerCipher, x25519, peers, connectionLimit
+    case hmac, tapescript, cipher, noOuterAuth, noInnerLayers, innerHMAC, innerCipher, x25519, peers, connectionLimit
 
     public var description: String {
         switch self {
         case .hmac: "needs --hmac-secret (the implementation's outer HMAC secret)"
+        case .tapescript: "needs --tapescript-seed (the implementation's outer TapescriptAuthPlugin seed)"
         case .cipher: "needs --cipher-key (the implementation's outer stream cipher key)"
-        case .noOuterAuth: "only without an outer HMAC (the raw frame would be rejected first)"
+        case .noOuterAuth: "only without an outer auth plugin (the raw frame would be rejected first)"
         case .noInnerLayers: "only without inner layers on the resource handlers"
         case .innerHMAC: "needs --inner-hmac-secret"
         case .innerCipher: "needs --inner-cipher-key"
@@ -50,8 +54,9 @@ public enum Requirement: String, Sendable, CustomStringConvertible {
     func met(by c: ConformanceConfig) -> Bool {
         switch self {
         case .hmac: c.hmacSecret != nil
+        case .tapescript: c.tapescriptSeed != nil
         case .cipher: c.cipherKey != nil
-        case .noOuterAuth: c.hmacSecret == nil
+        case .noOuterAuth: c.hmacSecret == nil && c.tapescriptSeed == nil
         case .noInnerLayers: c.innerHMACSecret == nil && c.innerCipherKey == nil && !c.x25519
         case .innerHMAC: c.innerHMACSecret != nil
         case .innerCipher: c.innerCipherKey != nil

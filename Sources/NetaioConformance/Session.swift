@@ -1,4 +1,5 @@
 import Foundation
+import NetaioTapescript
 import NetaioPlugins
 
 /// A reply as received: the frame on the wire and the message after the suite removed
@@ -46,6 +47,8 @@ public final class Session {
     let config: ConformanceConfig
     let context = PluginContext.system()
     let outerAuth: HMACAuthPlugin?
+    /// The outer TapescriptAuthPlugin (instead of HMAC) when configured.
+    let outerTapescript: TapescriptAuthPlugin?
     let outerCipher: Sha256StreamCipherPlugin?
 
     /// The implementation's inner layers on its resource handlers (from the config).
@@ -57,6 +60,7 @@ public final class Session {
         self.config = config
         sessionTag = tag
         outerAuth = config.hmacSecret.map { HMACAuthPlugin(secret: $0) }
+        outerTapescript = config.tapescriptSeed.flatMap { try? TapescriptAuthPlugin.singleSig(seed: $0) }
         outerCipher = config.cipherKey.map { Sha256StreamCipherPlugin(key: $0) }
         resourceLayers = InnerLayers(
             auth: config.innerHMACSecret.map { HMACAuthPlugin(secret: $0, hmacField: "hmac2") },
@@ -83,6 +87,7 @@ public final class Session {
         if let a = inner.auth { m = try a.made(m, context: context, peer: inner.peer, peerPlugin: inner.peerPlugin) }
         if outer, let c = outerCipher { m = try c.encrypt(m, context: context) }
         if outer, let a = outerAuth { m = try a.made(m, context: context) }
+        if outer, let t = outerTapescript { m = try t.made(m, context: context) }
         return try m.encode()
     }
 
@@ -104,6 +109,9 @@ public final class Session {
         var authOK: Bool?
         if let a = outerAuth {
             authOK = a.check(message, context: context)
+        }
+        if let t = outerTapescript {
+            authOK = t.check(message, context: context)
         }
         if let c = outerCipher, authOK != false, message.authFields["iv"] != nil {
             message = (try? c.decrypt(message, context: context)) ?? message

@@ -16,8 +16,9 @@ let opsByTarget: [String: [String]] = [
 ]
 
 let arguments = Array(CommandLine.arguments.dropFirst())
-guard let target = arguments.first, let ops = opsByTarget[target] else {
-    FileHandle.standardError.write(Data("usage: netaio-fuzz-diff TARGET DIR...  (TARGET: \(opsByTarget.keys.sorted().joined(separator: ", ")))\n".utf8))
+let targets = opsByTarget.keys.sorted() + ["FuzzTapescript"]
+guard let target = arguments.first, opsByTarget[target] != nil || target == "FuzzTapescript" else {
+    FileHandle.standardError.write(Data("usage: netaio-fuzz-diff TARGET DIR...  (TARGET: \(targets.joined(separator: ", ")))\n".utf8))
     exit(2)
 }
 
@@ -28,6 +29,10 @@ for folder in arguments.dropFirst() {
         if let data = FileManager.default.contents(atPath: "\(folder)/\(name)") { inputs.append(("\(folder)/\(name)", [UInt8](data))) }
     }
 }
+
+// The tapescript VM against the real tapescript (TapescriptDiff.swift).
+if target == "FuzzTapescript" { exit(try TapescriptDiff.run(inputs)) }
+let ops = opsByTarget[target] ?? []
 
 let python = PythonReaders(oracle: try PythonOracle.start())
 var compared = 0, known: [String: Int] = [:], unexplained = 0

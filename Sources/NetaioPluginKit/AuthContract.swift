@@ -47,7 +47,7 @@ public enum AuthContract {
         }
 
         func makeCheck() -> PropertyResult {
-            Randomized.check(name: "auth.make-check", title: "check accepts what make produced (through the wire)", options: options) { c, cc in
+            Randomized.check(name: "auth.make-check", title: "check accepts what make produced (through the wire)", options: options, maxPayload: subject.maxPayload) { c, cc in
                 let ctx = cc.fresh
                 switch made(c, ctx) {
                 case .failure(let why): return why.text
@@ -62,7 +62,7 @@ public enum AuthContract {
         }
 
         func tamperBody() -> PropertyResult {
-            Randomized.check(name: "auth.tamper-body", title: "a changed content byte is rejected", options: options) { c, cc in
+            Randomized.check(name: "auth.tamper-body", title: "a changed content byte is rejected", options: options, maxPayload: subject.maxPayload) { c, cc in
                 let ctx = cc.fresh
                 guard case .success(var m) = made(c, ctx) else { return nil }  // make-check reports it
                 m.content = flipped(m.content)
@@ -71,7 +71,7 @@ public enum AuthContract {
         }
 
         func tamperURI() -> PropertyResult {
-            Randomized.check(name: "auth.tamper-uri", title: "a changed uri byte is rejected", options: options) { c, cc in
+            Randomized.check(name: "auth.tamper-uri", title: "a changed uri byte is rejected", options: options, maxPayload: subject.maxPayload) { c, cc in
                 let ctx = cc.fresh
                 guard case .success(var m) = made(c, ctx) else { return nil }
                 m.uri = flipped(m.uri)
@@ -82,7 +82,7 @@ public enum AuthContract {
         func tamperFields() -> PropertyResult {
             Randomized.check(
                 name: "auth.tamper-fields", title: "changing or removing any field make wrote is rejected", options: options,
-                iterations: max(1, options.iterations / 2)
+                iterations: max(1, options.iterations / 2), maxPayload: subject.maxPayload
             ) { c, cc in
                 let ctx = cc.fresh
                 let before = c.message.authFields
@@ -105,7 +105,7 @@ public enum AuthContract {
             guard let other = subject.wrongKey else {
                 return PropertyResult(name: name, title: title, verdict: .skip, message: "no wrong-key plugin given")
             }
-            return Randomized.check(name: name, title: title, options: options) { c, cc in
+            return Randomized.check(name: name, title: title, options: options, maxPayload: subject.maxPayload) { c, cc in
                 let ctx = cc.fresh
                 guard case .success(let m) = made(c, ctx) else { return nil }
                 return mustReject(check(m, ctx, by: other), "checking with the wrong key")
@@ -115,7 +115,7 @@ public enum AuthContract {
         func foreignFields() -> PropertyResult {
             Randomized.check(
                 name: "auth.foreign-fields", title: "make leaves other plugins' fields alone and tolerates fields added later",
-                options: options
+                options: options, maxPayload: subject.maxPayload
             ) { c, cc in
                 let ctx = cc.fresh
                 var c = c
@@ -219,7 +219,7 @@ public enum AuthContract {
         func deterministic() -> PropertyResult {
             Randomized.check(
                 name: "auth.deterministic", title: "same injected randomness and clock, same bytes", options: options,
-                iterations: max(1, options.iterations / 4)
+                iterations: max(1, options.iterations / 4), maxPayload: subject.maxPayload
             ) { c, cc in
                 let ctx = cc.fresh
                 let again = cc.fresh

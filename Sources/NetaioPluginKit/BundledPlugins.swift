@@ -1,4 +1,5 @@
 import NetaioPlugins
+import NetaioTapescript
 import Foundation
 
 /// Subjects for the bundled Swift plugins, configured from the same JSON configs as the
@@ -7,12 +8,15 @@ import Foundation
 ///   hmac    {"secret": str | "secret_hex": hex, "hmac_field"?, "nonce_field"?, "ts_field"?}
 ///   stream  {"key": str | "key_hex": hex, "iv_field"?, "encrypt_uri"? (default true)}
 ///   x25519  {"seed_hex": 32-byte hex, "encrypt_uri"? (default false)}
+///   tapescript {"seed_hex": 32-byte hex, "lock_hex"? (default: netaio's README single-sig
+///           lock on the seed's verify key), "nonce_field"?, "ts_field"?, "witness_field"?,
+///           "use_peer_lock"?}
 ///   peer    {}
 ///
 /// Wrong-key plugins come from `alteredKeyMaterial`; X25519's receiver has seed
 /// SHA256(seed), and each side knows the other as a peer whose data holds its pubkey.
 public enum BundledPlugins {
-    public enum Kind: String, CaseIterable, Sendable { case hmac, stream, x25519, peer }
+    public enum Kind: String, CaseIterable, Sendable { case hmac, stream, x25519, tapescript, peer }
 
     public struct ConfigError: Error, CustomStringConvertible {
         public let description: String
@@ -27,6 +31,7 @@ public enum BundledPlugins {
         case "Sha256StreamCipherPlugin": return .stream
         case "X25519CipherPlugin": return .x25519
         case "DefaultPeerPlugin": return .peer
+        case "TapescriptAuthPlugin": return .tapescript
         default: return nil
         }
     }
@@ -35,7 +40,7 @@ public enum BundledPlugins {
         switch kind {
         case .hmac: ["secret": "kit-secret"]
         case .stream: ["key": "kit-key"]
-        case .x25519: ["seed_hex": Hex.encode(Array(0..<32) as [UInt8])]
+        case .x25519, .tapescript: ["seed_hex": Hex.encode(Array(0..<32) as [UInt8])]
         case .peer: [:]
         }
     }
@@ -59,6 +64,29 @@ public enum BundledPlugins {
         Sha256StreamCipherPlugin(key: try secret(config, "key"), ivField: config["iv_field"] as? String ?? "iv", encryptURI: config["encrypt_uri"] as? Bool ?? true)
     }
 
+    public static func tapescript(_ config: [String: Any]) throws -> TapescriptAuthPlugin {
+        let seed = try secret(config, "seed")
+        let lock: [UInt8]
+        if let hex = config["lock_hex"] as? String {
+            guard let b = Hex.decode(hex) else { throw ConfigError("lock_hex is not hex") }
+            lock = b
+        } else {
+            do {
+                lock = try Tapescript.makeSingleSigLock(pubkey: Tapescript.verifyKey(seed: seed))
+            } catch {
+                throw ConfigError("seed: \(error.message)")
+            }
+        }
+        return TapescriptAuthPlugin(
+            lock: lock, seed: seed, nonceField: config["nonce_field"] as? String ?? "nonce",
+            tsField: config["ts_field"] as? String ?? "ts", witnessField: config["witness_field"] as? String ?? "witness",
+            usePeerLock: config["use_peer_lock"] as? Bool ?? false)
+    }
+
+    /// uri + content bytes netaio's TapescriptAuthPlugin can sign: body.encode() (2 + uri
+    /// + content) plus the 16-byte nonce and 4-byte ts must fit a 1,024-byte stack item.
+    public static let tapescriptMaxPayload = 1024 - 20 - 2
+
     public static func x25519(_ config: [String: Any]) throws -> X25519CipherPlugin {
         try X25519CipherPlugin(seed: try secret(config, "seed"), encryptURI: config["encrypt_uri"] as? Bool ?? false)
     }
@@ -75,7 +103,14 @@ public enum BundledPlugins {
             }
             if let hex = config["\(name)_hex"] as? String, let b = Hex.decode(hex) {
                 let digest = NetaioCrypto.sha256(b + Array(salt.utf8))
-                out["\(name)_hex"] = Hex.encode((digest + digest).prefix(max(1, b.count)))
+                let altered = Array((digest + digest).prefix(max(1, b.count)))
+                out["\(name)_hex"] = Hex.encode(altered)
+                // A tapescript lock goes with its seed: the altered seed gets its own
+                // single-sig lock, or the "wrong" plugin would still accept the right key.
+                if name == "seed", config["lock_hex"] != nil,
+                   let lock = try? Tapescript.makeSingleSigLock(pubkey: Tapescript.verifyKey(seed: altered)) {
+                    out["lock_hex"] = Hex.encode(lock)
+                }
                 return out
             }
         }
@@ -90,9 +125,18 @@ public enum BundledPlugins {
     }
 
     public static func authSubject(_ kind: Kind, config: [String: Any]) throws -> AuthSubject {
-        guard kind == .hmac else { throw ConfigError("\(kind) is not an auth plugin") }
-        let wrong = try alteredKeyMaterial(config, salt: "-wrong").map(hmac)
-        return AuthSubject(name: "swift HMACAuthPlugin", plugin: try hmac(config), wrongKey: wrong)
+        switch kind {
+        case .hmac:
+            let wrong = try alteredKeyMaterial(config, salt: "-wrong").map(hmac)
+            return AuthSubject(name: "swift HMACAuthPlugin", plugin: try hmac(config), wrongKey: wrong)
+        case .tapescript:
+            let wrong = try alteredKeyMaterial(config, salt: "-wrong").map(tapescript)
+            return AuthSubject(
+                name: "swift TapescriptAuthPlugin", plugin: try tapescript(config), wrongKey: wrong,
+                maxPayload: tapescriptMaxPayload)
+        default:
+            throw ConfigError("\(kind) is not an auth plugin")
+        }
     }
 
     public static func cipherSubject(_ kind: Kind, config: [String: Any]) throws -> CipherSubject {

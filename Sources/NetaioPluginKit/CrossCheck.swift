@@ -13,7 +13,7 @@ public enum CrossCheck {
             } catch { return .failure(Problem("\(s.name) make threw: \(error)")) }
         }
         func accepted(_ from: AuthSubject, _ to: AuthSubject) -> PropertyResult {
-            Randomized.check(name: "cross.\(tag(from))-to-\(tag(to))", title: "\(to.name) accepts what \(from.name) made", options: options, iterations: n) { c, cc in
+            Randomized.check(name: "cross.\(tag(from))-to-\(tag(to))", title: "\(to.name) accepts what \(from.name) made", options: options, iterations: n, maxPayload: min(python.maxPayload, swift.maxPayload)) { c, cc in
                 let ctx = cc.fresh
                 switch made(from, c.message, ctx) {
                 case .failure(let p): return p.text
@@ -25,7 +25,7 @@ public enum CrossCheck {
                 }
             }
         }
-        let same = Randomized.check(name: "cross.same-bytes", title: "same randomness and clock, byte-identical frames", options: options, iterations: n) { c, cc in
+        let same = Randomized.check(name: "cross.same-bytes", title: "same randomness and clock, byte-identical frames", options: options, iterations: n, maxPayload: min(python.maxPayload, swift.maxPayload)) { c, cc in
             switch (made(python, c.message, cc.fresh), made(swift, c.message, cc.fresh)) {
             case (.success(let a), .success(let b)):
                 let (x, y) = ((try? a.encode()) ?? [], (try? b.encode()) ?? [])

@@ -35,7 +35,7 @@ public enum PluginValidation {
     public static func validateSwift(_ kind: BundledPlugins.Kind, config: [String: Any]? = nil, options: ValidationOptions = ValidationOptions()) throws -> [ValidationReport] {
         let config = config ?? BundledPlugins.defaultConfig(kind)
         switch kind {
-        case .hmac: return [AuthContract.validate(try BundledPlugins.authSubject(kind, config: config), options: options)]
+        case .hmac, .tapescript: return [AuthContract.validate(try BundledPlugins.authSubject(kind, config: config), options: options)]
         case .stream, .x25519: return [CipherContract.validate(try BundledPlugins.cipherSubject(kind, config: config), options: options)]
         case .peer: return [PeerContract.validate(BundledPlugins.peerSubject(), options: options)]
         }
@@ -53,10 +53,12 @@ public enum PluginValidation {
         switch main.kind {
         case .auth:
             let wrong = try load(p.wrongConfig ?? BundledPlugins.alteredKeyMaterial(p.config, salt: "-wrong"))
-            let subject = AuthSubject(name: name, plugin: PythonAuthPlugin(main), wrongKey: wrong.map(PythonAuthPlugin.init))
+            let subject = AuthSubject(
+                name: name, plugin: PythonAuthPlugin(main), wrongKey: wrong.map(PythonAuthPlugin.init),
+                maxPayload: counterpart == .tapescript ? BundledPlugins.tapescriptMaxPayload : Body.maximumPayload())
             var reports = [AuthContract.validate(subject, options: options)]
-            if let counterpart, counterpart == .hmac {
-                reports.append(CrossCheck.auth(python: subject, swift: try BundledPlugins.authSubject(.hmac, config: p.config), options: options))
+            if let counterpart, counterpart == .hmac || counterpart == .tapescript {
+                reports.append(CrossCheck.auth(python: subject, swift: try BundledPlugins.authSubject(counterpart, config: p.config), options: options))
             }
             return reports
         case .cipher:

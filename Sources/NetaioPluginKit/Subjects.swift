@@ -9,13 +9,20 @@ public struct AuthSubject: Sendable {
     /// Passed to make/check (peer-specific plugins read the remote peer's data).
     public var peer: Peer?
     public var peerPlugin: (any PeerPlugin)?
+    /// The largest uri + content the random messages get. TapescriptAuthPlugin's make
+    /// fails beyond 1,002 bytes (its sigfields must fit one 1,024-byte stack item).
+    public var maxPayload: Int
 
-    public init(name: String, plugin: any AuthPlugin, wrongKey: (any AuthPlugin)? = nil, peer: Peer? = nil, peerPlugin: (any PeerPlugin)? = nil) {
+    public init(
+        name: String, plugin: any AuthPlugin, wrongKey: (any AuthPlugin)? = nil, peer: Peer? = nil,
+        peerPlugin: (any PeerPlugin)? = nil, maxPayload: Int = Body.maximumPayload()
+    ) {
         self.name = name
         self.plugin = plugin
         self.wrongKey = wrongKey
         self.peer = peer
         self.peerPlugin = peerPlugin
+        self.maxPayload = maxPayload
     }
 }
 

@@ -1,3 +1,4 @@
+import NetaioTapescript
 import NetaioCore
 
 /// What a scenario gives each node — peer id, peer data, X25519 keys, plugins — in one
@@ -42,9 +43,16 @@ extension Scenario {
     }
 
     public func authPlugin(_ spec: PluginSpec?) -> (any AuthPlugin)? {
-        guard case .hmac(let secret, let maxAge, let skew, let hmacField, let nonceField, let tsField)? = spec else { return nil }
-        let freshness = (maxAge != nil || skew != nil) ? HMACFreshness(maxAge: maxAge ?? 60, maxFutureSkew: skew ?? 5) : nil
-        return HMACAuthPlugin(secret: secret, hmacField: hmacField, nonceField: nonceField, tsField: tsField, freshness: freshness)
+        switch spec {
+        case .hmac(let secret, let maxAge, let skew, let hmacField, let nonceField, let tsField)?:
+            let freshness = (maxAge != nil || skew != nil) ? HMACFreshness(maxAge: maxAge ?? 60, maxFutureSkew: skew ?? 5) : nil
+            return HMACAuthPlugin(secret: secret, hmacField: hmacField, nonceField: nonceField, tsField: tsField, freshness: freshness)
+        case .tapescript(let seed, let lock, let nonceField, let tsField, let witnessField)?:
+            guard let lock = lock ?? (try? Tapescript.makeSingleSigLock(pubkey: Tapescript.verifyKey(seed: seed))) else { return nil }
+            return TapescriptAuthPlugin(lock: lock, seed: seed, nonceField: nonceField, tsField: tsField, witnessField: witnessField)
+        default:
+            return nil
+        }
     }
 
     public func cipherPlugin(_ spec: PluginSpec?, node: Int, incarnation: Int) -> (any CipherPlugin)? {

@@ -52,6 +52,9 @@ public enum PluginSpec: Sendable, Equatable {
     case sha256Stream(key: String, encryptURI: Bool, ivField: String)
     /// X25519 with a key derived from the node name (its pubkey goes into the peer data).
     case x25519
+    /// netaio.asymmetric's TapescriptAuthPlugin: the README single-sig lock on the seed's
+    /// verify key unless `lock` (byte code) is given.
+    case tapescript(seed: [UInt8], lock: [UInt8]?, nonceField: String, tsField: String, witnessField: String)
 }
 
 public struct PeerSettings: Sendable {

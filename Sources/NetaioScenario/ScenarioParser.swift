@@ -145,6 +145,23 @@ struct Parser {
                 secret: try s.require("secret").string(), maxAge: try s["max_age"]?.seconds(), maxFutureSkew: try s["max_future_skew"]?.seconds(),
                 hmacField: try s["hmac_field"]?.string() ?? "hmac", nonceField: try s["nonce_field"]?.string() ?? "nonce",
                 tsField: try s["ts_field"]?.string() ?? "ts")
+        case (.auth, "tapescript"):
+            let s = try settings.mapping()
+            try s.only(["seed", "lock", "nonce_field", "ts_field", "witness_field"])
+            let seedField = try s.require("seed")
+            guard let seed = Hex.decode(try seedField.string()), seed.count == 32 else {
+                throw seedField.error(.invalidValue, "seed must be 64 hex digits (a 32-byte Ed25519 seed)")
+            }
+            var lock: [UInt8]?
+            if let lockField = s["lock"] {
+                guard let bytes = Hex.decode(try lockField.string()), !bytes.isEmpty else {
+                    throw lockField.error(.invalidValue, "lock must be tapescript byte code in hex")
+                }
+                lock = bytes
+            }
+            return .tapescript(
+                seed: seed, lock: lock, nonceField: try s["nonce_field"]?.string() ?? "nonce",
+                tsField: try s["ts_field"]?.string() ?? "ts", witnessField: try s["witness_field"]?.string() ?? "witness")
         case (.cipher, "sha256_stream"):
             let s = try settings.mapping()
             try s.only(["key", "encrypt_uri", "iv_field"])
@@ -155,7 +172,7 @@ struct Parser {
             if case .mapping = settings.node { try settings.mapping().only([]) }
             return .x25519
         default:
-            let known = kind == .auth ? "hmac" : "sha256_stream, x25519"
+            let known = kind == .auth ? "hmac, tapescript" : "sha256_stream, x25519"
             throw settings.error(.invalidValue, "unknown \(kind == .auth ? "auth" : "cipher") plugin \(quoted(name)); expected \(known)")
         }
     }

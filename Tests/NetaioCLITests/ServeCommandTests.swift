@@ -115,6 +115,7 @@ import Testing
         #expect(server.stop() == 0)
         let help = try netaio("serve", "--help")
         #expect(help.stdout.contains("--inner-hmac-secret") && help.stdout.contains("--x25519-seed"))
+        #expect(help.stdout.contains("--tapescript-seed <HEX64>") && help.stdout.contains("--tapescript-lock <HEX>"))
     }
 
     @Test(.enabled(if: HostNetwork.ipv6Loopback, HostNetwork.noIPv6Loopback))

@@ -1,5 +1,6 @@
 import Foundation
 import NetaioConformance
+import NetaioWire
 import NetaioTestSupport
 
 /// An implementation under test started as a subprocess (`netaio serve`, serve.py, ...):
@@ -69,6 +70,7 @@ struct ConformanceRun {
             let suite = r["suite"] as? [String: Any] ?? [:]
             var c = ConformanceConfig()
             c.hmacSecret = suite["hmac_secret"] as? String
+            c.tapescriptSeed = (suite["tapescript_seed"] as? String).flatMap { Hex.decode($0) }
             c.cipherKey = suite["cipher_key"] as? String
             c.innerHMACSecret = suite["inner_hmac_secret"] as? String
             c.innerCipherKey = suite["inner_cipher_key"] as? String

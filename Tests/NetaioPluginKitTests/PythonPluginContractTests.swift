@@ -35,6 +35,24 @@ struct PythonPluginContractTests {
         #expect(reports[1].results.allSatisfy { $0.verdict == .pass })
     }
 
+    @Test func realTapescriptPluginPassesAndInteroperates() throws {
+        let seed = String(repeating: "cd", count: 32)
+        // The Python class needs its lock given: netaio's README single-sig lock
+        // (push <verify key> check_sig x00), the verify key from PyNaCl.
+        let reports = try validate("netaio.asymmetric:TapescriptAuthPlugin", ["seed_hex": seed, "lock_hex": try Self.singleSigLockHex(seed)])
+        #expect(reports.count == 2)
+        #expect(allPassed(reports), "\(tables(reports))")
+        #expect(reports[1].results.map(\.name) == ["cross.python-to-swift", "cross.swift-to-python", "cross.same-bytes"])
+        #expect(reports[1].results.allSatisfy { $0.verdict == .pass }, "\(tables(reports))")
+    }
+
+    static func singleSigLockHex(_ seedHex: String) throws -> String {
+        let oracle = try PythonOracle.start()
+        defer { oracle.close() }
+        let keys = try oracle.call("x25519_keys", ["seed_hex": seedHex]) as! [String: Any]
+        return "0320" + (keys["vkey_hex"] as! String) + "2300"
+    }
+
     @Test(arguments: [true, false]) func realStreamCipherPassesAndInteroperates(encryptURI: Bool) throws {
         let reports = try validate("netaio:Sha256StreamCipherPlugin", ["key": "k3y", "encrypt_uri": encryptURI])
         #expect(reports.count == 2)

@@ -34,6 +34,16 @@ struct SwiftPluginContractTests {
         #expect(reports[0].result("cipher.tamper")?.message.hasPrefix("detected") == true)
     }
 
+    @Test func bundledTapescriptPluginPasses() throws {
+        let reports = try PluginValidation.validateSwift(.tapescript, config: ["seed_hex": String(repeating: "cd", count: 32)], options: options)
+        #expect(reports.count == 1)
+        #expect(reports[0].passed, "\(reports[0].table())")
+        #expect(reports[0].results.filter { $0.verdict == .warn }.isEmpty, "\(reports[0].table())")
+        // netaio declares it peer-specific although make ignores the peer.
+        #expect(reports[0].result("auth.peer-specific")?.verdict == .info)
+        #expect(reports[0].result("auth.error-message")?.message.contains("tapescript auth failed") == true)
+    }
+
     @Test func bundledPeerPluginPasses() throws {
         let report = try #require(try PluginValidation.validateSwift(.peer, options: options).first)
         #expect(report.passed, "\(report.table())")

@@ -32,6 +32,23 @@ WORKLOAD (the Swift side implements the identical one)
       (keystream over 2+5+1024 = 1031 plaintext bytes each way; round trip
       asserted once outside the timed loop)
 
+  tapescript_single_sig_check_512B
+      plugin = netaio.asymmetric.TapescriptAuthPlugin({'seed': bytes(range(32)),
+               'lock': tapescript.make_single_sig_lock(<that seed's verify key>)})
+      body   = Body.prepare(content[:512], uri)     # 2+5+512 = 519 bytes (a 1 KiB
+                                                    #   body cannot be signed: the
+                                                    #   sigfields must fit 1024 bytes)
+      one op = plugin.check(fields, body) on fields made once by plugin.make
+               (the VM runs witness + lock: one Ed25519 verification)
+
+  tapescript_single_sig_make_check_512B
+      one op = fields = AuthFields({}); plugin.make(fields, body); plugin.check(...)
+
+  tapescript_vm_103_ops
+      script = push d1, 50 x (push d1, add_ints d2), push d51, equal (byte code
+               0201 + 50 x 0201 0e02 + 0233 21: 103 opcodes, no crypto)
+      one op = tapescript.run_auth_scripts([script], {})   (True)
+
   Randomness and time are the library's real sources (os.urandom, time.time,
   random.randint); the Swift side uses PluginContext.system() likewise.
 
@@ -106,9 +123,44 @@ def rows():
     def stream_encrypt_decrypt():
         stream.decrypt(stream.encrypt(message))
 
-    return [
+    out = [
         ('hmac_make_check_1KiB', hmac_make_check, nbytes),
         ('stream_encrypt_decrypt_1KiB', stream_encrypt_decrypt, nbytes),
+    ]
+    try:
+        import tapescript
+        from nacl.signing import SigningKey
+        from netaio.asymmetric import TapescriptAuthPlugin
+    except ImportError:  # pragma: no cover - netaio[asymmetric] not installed
+        return out
+    seed = bytes(range(32))
+    ts_plugin = TapescriptAuthPlugin({
+        'seed': seed, 'lock': tapescript.make_single_sig_lock(SigningKey(seed).verify_key)})
+    small = Body.prepare(CONTENT[:512], URI)
+    small_bytes = len(small.encode())
+    assert small_bytes == 519
+    made = AuthFields({})
+    ts_plugin.make(made, small)
+    assert ts_plugin.check(made, small)
+
+    def ts_check():
+        ts_plugin.check(made, small)
+
+    def ts_make_check():
+        fields = AuthFields({})
+        ts_plugin.make(fields, small)
+        ts_plugin.check(fields, small)
+
+    script = bytes.fromhex('0201' + '02010e02' * 50 + '023321')
+    assert tapescript.run_auth_scripts([script], {})
+
+    def ts_vm():
+        tapescript.run_auth_scripts([script], {})
+
+    return out + [
+        ('tapescript_vm_103_ops', ts_vm, len(script)),
+        ('tapescript_single_sig_check_512B', ts_check, small_bytes),
+        ('tapescript_single_sig_make_check_512B', ts_make_check, small_bytes),
     ]
 
 

@@ -70,6 +70,12 @@ def add_plugin_flags(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--cipher-key", metavar="K",
                         help="outer Sha256StreamCipherPlugin({'key': K}) on every message "
                              "(encrypt_uri true, netaio's default)")
+    parser.add_argument("--tapescript-seed", metavar="HEX64",
+                        help="outer netaio.asymmetric.TapescriptAuthPlugin instead of HMAC: "
+                             "netaio's README set-up, a single-signature lock on this Ed25519 "
+                             "seed's verify key and witnesses signed with the seed")
+    parser.add_argument("--tapescript-lock", metavar="HEX",
+                        help="with --tapescript-seed: check against this lock (byte code) instead")
     parser.add_argument("-v", "--verbose", action="store_true",
                         help="netaio's debug log on stderr")
 
@@ -145,8 +151,34 @@ def local_peer_data(inner_cipher) -> dict:
     return {}
 
 
+def tapescript_plugin(seed_hex: str, lock_hex: str | None):
+    """netaio's README TapescriptAuthPlugin: single-sig lock on the seed's verify key."""
+    import tapescript
+    from nacl.signing import SigningKey
+    from netaio.asymmetric import TapescriptAuthPlugin
+    try:
+        seed = bytes.fromhex(seed_hex)
+        lock = bytes.fromhex(lock_hex) if lock_hex is not None else None
+    except ValueError:
+        raise SystemExit(EXIT_USAGE)
+    if len(seed) != 32:
+        sys.stderr.write("--tapescript-seed must be 64 hex digits\n")
+        raise SystemExit(EXIT_USAGE)
+    if lock is None:
+        lock = tapescript.make_single_sig_lock(SigningKey(seed).verify_key)
+    return TapescriptAuthPlugin({"seed": seed, "lock": lock})
+
+
 def outer_plugins(args) -> tuple[HMACAuthPlugin | None, Sha256StreamCipherPlugin | None]:
+    if getattr(args, "tapescript_seed", None) is not None and args.hmac_secret is not None:
+        sys.stderr.write("--tapescript-seed and --hmac-secret are both outer auth plugins: pick one\n")
+        raise SystemExit(EXIT_USAGE)
+    if getattr(args, "tapescript_lock", None) is not None and getattr(args, "tapescript_seed", None) is None:
+        sys.stderr.write("--tapescript-lock needs --tapescript-seed\n")
+        raise SystemExit(EXIT_USAGE)
     auth = HMACAuthPlugin({"secret": args.hmac_secret}) if args.hmac_secret is not None else None
+    if getattr(args, "tapescript_seed", None) is not None:
+        auth = tapescript_plugin(args.tapescript_seed, args.tapescript_lock)
     cipher = Sha256StreamCipherPlugin({"key": args.cipher_key}) if args.cipher_key is not None else None
     return auth, cipher
 

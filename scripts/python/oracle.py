@@ -617,6 +617,78 @@ OPS.update({
 
 
 # ---------------------------------------------------------------------------
+# tapescript: netaio.asymmetric's TapescriptAuthPlugin and the tapescript VM
+# ---------------------------------------------------------------------------
+
+def _tapescript_plugin(req: dict):
+    """kind 'single_sig' (default; netaio's README set-up) or 'taproot_keyspend'
+    (committed_script_hex); lock_hex overrides the lock; use_peer_lock as netaio."""
+    import tapescript
+    from nacl.signing import SigningKey
+    from netaio.asymmetric import TapescriptAuthPlugin
+    seed = _hex(req, 'seed_hex')
+    vkey = SigningKey(seed).verify_key
+    cfg = {'seed': seed, 'use_peer_lock': bool(req.get('use_peer_lock', False))}
+    if req.get('kind', 'single_sig') == 'taproot_keyspend':
+        inner = tapescript.Script.from_bytes(_hex(req, 'committed_script_hex'))
+        cfg['lock'] = tapescript.make_taproot_lock(vkey, script=inner)
+        cfg['witness_func'] = lambda s, f: tapescript.make_taproot_witness_keyspend(
+            s, f, committed_script=inner)
+    else:
+        cfg['lock'] = tapescript.make_single_sig_lock(vkey)
+    if 'lock_hex' in req:
+        cfg['lock'] = _hex(req, 'lock_hex')
+    return TapescriptAuthPlugin(cfg)
+
+
+def op_tapescript_make(req):
+    import netaio.asymmetric as _n_asym
+    plugin, m = _tapescript_plugin(req), _frame(req)
+    with contextlib.ExitStack() as stack:
+        if 'nonce_hex' in req:
+            stack.enter_context(_patched(_n_asym, 'urandom', _fixed_bytes(_hex(req, 'nonce_hex'))))
+        if 'time' in req:
+            t = _int(req, 'time')
+            stack.enter_context(_patched(_n_asym, 'time', lambda: t))
+        plugin.make(m.auth_data, m.body)
+    return {'hex': m.encode().hex()}
+
+
+def op_tapescript_check(req):
+    plugin, m = _tapescript_plugin(req), _frame(req)
+    peer = None
+    if 'peer_data_hex' in req:
+        peer = Peer(set(), b'P', _hex(req, 'peer_data_hex'))
+    return bool(plugin.check(m.auth_data, m.body, None, peer, DefaultPeerPlugin() if peer else None))
+
+
+def op_tapescript_run(req):
+    """Run scripts with tapescript's own run_tape (state kept on error), the clock at
+    'now'; the same runner as the golden vectors (tapescript_vectors.run_capture)."""
+    import tapescript
+    import tapescript.functions as TF
+    import tapescript_vectors as TV
+    scripts = [bytes.fromhex(h) for h in req['scripts_hex']]
+    sigfields = {k: bytes.fromhex(v) for k, v in req.get('sigfields', {}).items()}
+    now = _int(req, 'now')
+    old_time, old_now = TF.time, TV.NOW
+    TF.time, TV.NOW = (lambda: now), now
+    try:
+        stack, _cache, err = TV.run_capture(scripts, sigfields)
+        auth = tapescript.run_auth_scripts(scripts, sigfields)
+    finally:
+        TF.time, TV.NOW = old_time, old_now
+    return {'stack_hex': [x.hex() for x in stack], 'auth': auth,
+            'error': None if err is None else {'class': type(err).__name__, 'message': str(err)}}
+
+
+OPS.update({
+    'tapescript_make': op_tapescript_make,
+    'tapescript_check': op_tapescript_check,
+    'tapescript_run': op_tapescript_run,
+})
+
+
 # main loop
 # ---------------------------------------------------------------------------
 

@@ -130,6 +130,20 @@ def main() -> int:
         r = o.raw(line)
         check(f'garbage {line!r}', r['ok'] is False and 'error' in r, r)
     check('alive', o.call('ping')['result'] == 'pong')
+    # The tapescript ops against Fixtures/vectors/tapescript.json: every run vector whose
+    # cache holds only byte sigfields and needs no test contract, and the plugin checks.
+    ts_path = os.path.join(REPO, 'Fixtures', 'vectors', 'tapescript.json')
+    for v in json.load(open(ts_path)) if os.path.exists(ts_path) else []:
+        k, n = v['kind'], v['name']
+        if k == 'tapescript.run':
+            inp, exp = v['input'], v['expected']
+            if inp.get('test_contracts') or any('bytes' not in c for c in inp['cache'].values()):
+                continue
+            r = o.call('tapescript_run', scripts_hex=inp['scripts_hex'], now=inp['now'],
+                       sigfields={key: c['bytes'] for key, c in inp['cache'].items()})
+            res = r.get('result') or {}
+            check(n, r['ok'] and res['stack_hex'] == exp['stack_hex'] and res['error'] == exp['error']
+                  and res['auth'] == exp['auth'], r)
     o.close()
     print(f'oracle: {passed} passed, {failed} failed')
     return 1 if failed else 0

@@ -78,6 +78,7 @@ def main():
             sets.append(t + bytes([0x1f]) + f[1:])
     write('FuzzMessageTypeSet', sets)
     plan_seeds(vectors, all_frames)
+    tapescript_seeds()
 
 
 def short(b):
@@ -166,6 +167,33 @@ def plan_seeds(vectors, all_frames):
     for r in recipes:
         udp.append(b'\x01' + b'\x01\x00' + r)
     write('FuzzNodeUDP', udp)
+
+
+def tapescript_seeds():
+    """FuzzTapescript plans from Fixtures/vectors/tapescript.json: witness, lock,
+    sigfield1..3, then a seed byte, uri and content for the plugin part. Every auth
+    vector (single-sig, taproot, multisig, merkleval, the RETURN quirk) and each
+    opcode's first success and first failure run vector become seeds."""
+    vectors = json.loads((REPO / 'Fixtures' / 'vectors' / 'tapescript.json').read_text())
+    seeds = []
+    ops_seen = set()
+    for i, v in enumerate(vectors):
+        if v['kind'] == 'tapescript.auth':
+            scripts = [bytes.fromhex(h) for h in v['input']['scripts_hex']]
+            sf = {k: bytes.fromhex(x) for k, x in v['input']['sigfields'].items()}
+        elif v['kind'] == 'tapescript.run' and (v['op'], v['path']) not in ops_seen:
+            ops_seen.add((v['op'], v['path']))
+            scripts = [bytes.fromhex(h) for h in v['input']['scripts_hex']]
+            sf = {k: bytes.fromhex(x['bytes']) for k, x in v['input']['cache'].items() if 'bytes' in x}
+        else:
+            continue
+        witness, lock = (scripts + [b''])[:2] if len(scripts) > 1 else (b'', scripts[0])
+        if len(witness) + len(lock) > 600:  # keep the corpus small: no 1 KiB pushes
+            continue
+        seeds.append(long(witness) + long(lock) + long(sf.get('sigfield1', b'')[:1100])
+                     + short(sf.get('sigfield2', b'')[:255]) + short(sf.get('sigfield3', b'')[:8])
+                     + bytes([i % 256]) + short(b'uri') + long(b'content %d' % i))
+    write('FuzzTapescript', seeds)
 
 
 if __name__ == '__main__':

@@ -83,6 +83,6 @@ extension ConformanceCases {
 /// The catalogue of cases, in run order.
 public enum ConformanceCases {
     public static var all: [ConformanceCase] {
-        framing + crud + pubsub + errors + checksum + hmac + authMatrix + cipher + x25519 + peers + robustness
+        framing + crud + pubsub + errors + checksum + hmac + tapescript + authMatrix + cipher + x25519 + peers + robustness
     }
 }
