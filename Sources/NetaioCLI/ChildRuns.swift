@@ -18,7 +18,7 @@ enum ChildRuns {
         var running: [(Process, URL)] = []
         for (k, arguments) in argumentLists.enumerated() {
             let out = dir.appendingPathComponent("child-\(k).out")
-            FileManager.default.createFile(atPath: out.path, contents: nil)
+            _ = FileManager.default.createFile(atPath: out.path, contents: nil)  // a failure shows when the file is opened
             let p = Process()
             p.executableURL = me
             p.arguments = arguments

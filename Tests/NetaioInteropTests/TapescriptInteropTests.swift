@@ -98,8 +98,8 @@ struct TapescriptInteropTests {
             }
             try await client.managePeers()
             try await client.connect(host: "127.0.0.1", port: Int(server.localAddress.port))
-            #expect(try await LayeringInteropTests.eventually { try await server.peers().contains { $0.id == Array("client".utf8) } })
-            #expect(try await LayeringInteropTests.eventually { try await client.peers().contains { $0.id == Array("server".utf8) } })
+            #expect(try await eventually { try await server.peers().contains { $0.id == Array("client".utf8) } })
+            #expect(try await eventually { try await client.peers().contains { $0.id == Array("server".utf8) } })
             let reply = try await client.request(
                 "something", content: Array("pls gibs me dat".utf8), authPlugin: clientAuth, cipherPlugin: clientBox)
             #expect(reply.type == .respondURI && Self.text(reply) == "some content for u", "\(reply)")
@@ -133,7 +133,7 @@ struct TapescriptInteropTests {
         do {
             try await client.managePeers()
             try await client.connect(host: "127.0.0.1", port: port)
-            #expect(try await LayeringInteropTests.eventually { try await client.peers().contains { $0.id == Array("py-server".utf8) } })
+            #expect(try await eventually { try await client.peers().contains { $0.id == Array("py-server".utf8) } })
             #expect(try await client.request("secret", content: Array("sealed ✓".utf8), type: .createURI, cipherPlugin: box).type == .ok)
             let reply = try await client.request("secret", cipherPlugin: box)
             #expect(reply.type == .respondURI && Self.text(reply) == "sealed ✓", "\(reply)")
@@ -165,8 +165,8 @@ struct TapescriptInteropTests {
             }
             let serverAddress = try #require(Address(parsing: "127.0.0.1:\(server.localAddress.port)"))
             try await client.advertise(to: serverAddress)
-            #expect(try await LayeringInteropTests.eventually { try await server.peers().contains { $0.id == Array("client".utf8) } })
-            #expect(try await LayeringInteropTests.eventually { try await client.peers().contains { $0.id == Array("server".utf8) } })
+            #expect(try await eventually { try await server.peers().contains { $0.id == Array("client".utf8) } })
+            #expect(try await eventually { try await client.peers().contains { $0.id == Array("server".utf8) } })
             let reply = try await client.request(
                 "something", content: Array("pls gibs me dat".utf8), to: serverAddress, timeout: 5,
                 authPlugin: clientAuth, cipherPlugin: clientBox)
@@ -200,7 +200,7 @@ struct TapescriptInteropTests {
         do {
             try await node.managePeers(advertiseEvery: 60)
             try await node.advertise(to: server)
-            #expect(try await LayeringInteropTests.eventually { try await node.peers().contains { $0.id == Array("py-node".utf8) } })
+            #expect(try await eventually { try await node.peers().contains { $0.id == Array("py-node".utf8) } })
             let created = try await node.request("secret", content: Array("sealed ✓".utf8), type: .createURI, to: server,
                                                  timeout: 5, cipherPlugin: box)
             #expect(created.type == .ok, "\(created)")
