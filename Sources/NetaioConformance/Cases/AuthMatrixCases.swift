@@ -1,6 +1,6 @@
 import NetaioPlugins
 
-/// The auth matrix (issue 16): every message type, with empty content, an empty body and a
+/// The auth matrix: every message type, with empty content, an empty body and a
 /// non-empty body,
 /// sent with bad auth of one kind; each must be refused the way netaio 0.0.9 refuses it
 /// (`auth_error_handler`: AUTH_ERROR, or silence when the type's name contains ERROR) and
@@ -178,7 +178,7 @@ extension ConformanceCases {
         ConformanceCase("H-14", .hmac, "every type × 3 bodies (empty content, empty, non-empty) with only another plugin's auth fields is refused", rule: authMatrixRule, requires: [.hmac]) { run in
             try authMatrix(run, layer: .outer, variants: [.foreignOnly], types: everyType)
         },
-        ConformanceCase("H-15", .hmac, "inner HMAC (hmac2) on every resource handler: missing, wrong secret, tampered, another plugin's fields, empty and non-empty bodies, all refused", rule: "PROTOCOL.md §6.1 (inner auth check before the handler); netaio 0.0.9 receive(): inner check failure answers AUTH_ERROR and skips the handler", requires: [.innerHMAC]) { run in
+        ConformanceCase("H-15", .hmac, "inner HMAC (hmac2) on every resource handler: missing, wrong secret, tampered, another plugin's fields, empty and non-empty bodies, all refused", rule: "docs/PROTOCOL.md §6.1 (inner auth check before the handler); netaio 0.0.9 receive(): inner check failure answers AUTH_ERROR and skips the handler", requires: [.innerHMAC]) { run in
             try authMatrix(run, layer: .inner, variants: [.none, .wrongSecret, .tampered("hmac2"), .foreignOnly], types: resourceTypes)
         },
     ]

@@ -2,7 +2,7 @@ import NetaioPlugins
 import NetaioTapescript
 
 extension ConformanceCases {
-    static let tapescriptRule = "netaio.asymmetric.TapescriptAuthPlugin (docs/tapescript.md), PROTOCOL.md §6.2-§6.3"
+    static let tapescriptRule = "netaio.asymmetric.TapescriptAuthPlugin (docs/tapescript.md), docs/PROTOCOL.md §6.2-§6.3"
 
     /// A frame with outer encryption as configured and the outer tapescript auth made by
     /// `auth` (or none), so the suite can send wrong, missing or hostile witnesses.
