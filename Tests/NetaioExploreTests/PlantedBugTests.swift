@@ -19,7 +19,7 @@ import Testing
         print("planted bug \(name): found at seed \(failure.seed) (\(failure.nodes) nodes): \(failure.failures.map(\.name))")
         // The invariant names the bug; an expectation may fail only as its consequence.
         let target = failure.failures.first { $0.name.hasPrefix("invariant:") } ?? failure.failures[0]
-        let shrunk = try Shrinker(target: target.name, parallelism: 2, plantedBugs: bug).shrink(failure.yaml)
+        let shrunk = try Shrinker(target: target.name, parallelism: 1, plantedBugs: bug).shrink(failure.yaml)
         print("  shrunk to \(shrunk.after) in \(shrunk.candidatesRun) runs; still fails: \(shrunk.target)")
         #expect(shrunk.after.nodes <= 4, "shrunk to \(shrunk.after):\n\(shrunk.yaml)")
         // The clean engine passes the very same generated scenario.

@@ -13,7 +13,7 @@ import Testing
 
     @Test func theNoisy32NodeScenarioShrinksToItsCause() throws {
         let text = try Self.fixture("Fixtures/explore/noisy-32-nodes.yaml")
-        let result = try Shrinker(parallelism: 2).shrink(text)
+        let result = try Shrinker(parallelism: 1).shrink(text)
         #expect(result.before.nodes == 32)
         #expect(result.after.nodes <= 3)
         #expect(result.after.steps <= 2)
