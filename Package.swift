@@ -136,7 +136,7 @@ let package = Package(
         .testTarget(name: "NetaioConformanceTests", dependencies: ["NetaioConformance", "NetaioPlugins", "NetaioTestSupport"]),
         // Runs the built `netaio` executable as a user would (exit codes, output).
         .testTarget(name: "NetaioCLITests", dependencies: ["NetaioWire", "NetaioPlugins", "NetaioTestSupport"]),
-        .testTarget(name: "NetaioExploreTests", dependencies: ["NetaioExplore", "NetaioScenario", "NetaioCore"]),
+        .testTarget(name: "NetaioExploreTests", dependencies: ["NetaioExplore", "NetaioScenario", "NetaioCore", "NetaioTestSupport"]),
         .testTarget(name: "NetaioFuzzReplayTests", dependencies: ["NetaioFuzzChecks", "NetaioFuzzChecksNode", "NetaioFuzzChecksScenario"]),
         // Live interop with the real Python netaio 0.0.9 (scripts/python-peers) in both
         // directions, through the CLI and the async API; spawns and kills processes.

@@ -1,5 +1,6 @@
 import Foundation
 import NetaioExplore
+import NetaioTestSupport
 import Testing
 
 /// Shards split a sweep across machines: disjoint, complete, and the merged reports
@@ -18,18 +19,20 @@ import Testing
         #expect(Shard(index: 5, count: 5).seeds(1...3).isEmpty)
     }
 
-    @Test func twoShardsMergeToTheWholeRun() throws {
-        func report(_ seeds: [UInt64]) throws -> ExploreReport {
-            var r = ExploreReport(profile: "small")
-            for s in seeds { r.add(try Explorer.explore(seed: s, profile: .small), file: nil) }
-            return r
+    @Test func twoShardsMergeToTheWholeRun() async throws {
+        try await offThePool {
+            func report(_ seeds: [UInt64]) throws -> ExploreReport {
+                var r = ExploreReport(profile: "small")
+                for s in seeds { r.add(try Explorer.explore(seed: s, profile: .small), file: nil) }
+                return r
+            }
+            let whole = try report(Array(1...12))
+            let merged = try ExploreReport.merge([try report(Shard(index: 2, count: 2).seeds(1...12)), try report(Shard(index: 1, count: 2).seeds(1...12))])
+            #expect(merged == whole)
+            let decoded = try ExploreReport.decode(Data(merged.json().utf8), source: "test")
+            #expect(decoded == merged)
+            #expect(throws: ExploreError.self) { try ExploreReport.merge([whole, ExploreReport(profile: "wide")]) }
         }
-        let whole = try report(Array(1...12))
-        let merged = try ExploreReport.merge([try report(Shard(index: 2, count: 2).seeds(1...12)), try report(Shard(index: 1, count: 2).seeds(1...12))])
-        #expect(merged == whole)
-        let decoded = try ExploreReport.decode(Data(merged.json().utf8), source: "test")
-        #expect(decoded == merged)
-        #expect(throws: ExploreError.self) { try ExploreReport.merge([whole, ExploreReport(profile: "wide")]) }
     }
 
     @Test func junitNamesEverySeedAndEachFailure() {
@@ -42,16 +45,18 @@ import Testing
         #expect(x.contains("replay: netaio scenario run out/s2.yaml"))
     }
 
-    @Test func theLedgerAppendsAndReadsBack() throws {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("ledger-\(getpid()).jsonl").path
-        defer { try? FileManager.default.removeItem(atPath: path) }
-        #expect(try FailureLedger.read(path).isEmpty)
-        let f = ExploreReport.Failure(seed: 9, scenarioHash: "h", traceHash: "t", verdicts: ["v"], file: nil, replay: "r")
-        try FailureLedger.append([.init(profile: "default", failure: f)], to: path)
-        try FailureLedger.append([.init(profile: "wide", failure: f)], to: path)
-        #expect(try FailureLedger.read(path).map(\.profile) == ["default", "wide"])
-        try Data("not json\n".utf8).write(to: URL(fileURLWithPath: path))
-        #expect(throws: ExploreError.self) { try FailureLedger.read(path) }
+    @Test func theLedgerAppendsAndReadsBack() async throws {
+        try await offThePool {
+            let path = FileManager.default.temporaryDirectory.appendingPathComponent("ledger-\(getpid()).jsonl").path
+            defer { try? FileManager.default.removeItem(atPath: path) }
+            #expect(try FailureLedger.read(path).isEmpty)
+            let f = ExploreReport.Failure(seed: 9, scenarioHash: "h", traceHash: "t", verdicts: ["v"], file: nil, replay: "r")
+            try FailureLedger.append([.init(profile: "default", failure: f)], to: path)
+            try FailureLedger.append([.init(profile: "wide", failure: f)], to: path)
+            #expect(try FailureLedger.read(path).map(\.profile) == ["default", "wide"])
+            try Data("not json\n".utf8).write(to: URL(fileURLWithPath: path))
+            #expect(throws: ExploreError.self) { try FailureLedger.read(path) }
+        }
     }
 
     @Test func traceDiffFindsTheFirstDivergingRecord() {

@@ -1,6 +1,7 @@
 import Foundation
 import NetaioExplore
 import NetaioScenario
+import NetaioTestSupport
 import Testing
 
 /// Shrinking keeps the failure and drops the noise.
@@ -11,52 +12,58 @@ import Testing
         return try String(contentsOf: dir.appendingPathComponent(path), encoding: .utf8)
     }
 
-    @Test func theNoisy32NodeScenarioShrinksToItsCause() throws {
-        let text = try Self.fixture("Fixtures/explore/noisy-32-nodes.yaml")
-        let result = try Shrinker(parallelism: 1).shrink(text)
-        #expect(result.before.nodes == 32)
-        #expect(result.after.nodes <= 3)
-        #expect(result.after.steps <= 2)
-        #expect(result.target == "everyone knows everyone")
-        // The result is a valid file that still fails the same way, and keeps the cause.
-        let small = try ScenarioParser.parse(Array(result.yaml.utf8))
-        let run = ScenarioRunner.run(small, seed: result.seed)
-        #expect(run.failures.map(\.name) == ["everyone knows everyone"])
-        #expect(result.yaml.contains("rotated-too-early"))
-    }
-
-    @Test func theResultDoesNotDependOnParallelism() throws {
-        let text = """
-            duration: 60s
-            network: {loss: 10%, latency: 20ms}
-            nodes:
-              - {name: a, role: udp, count: 4, auth: {hmac: {secret: s}}, peers: {advertise_every: 2s, timeout: 10s}}
-              - {name: b, role: udp, count: 2, auth: {hmac: {secret: other}}, peers: {advertise_every: 2s, timeout: 10s}}
-            timeline:
-              - {at: 5s, crash: a2}
-              - {at: 9s, restart: a2}
-              - {at: 12s, partition: {name: p, a: [a1, b1]}}
-              - {at: 20s, heal: p}
-            expect:
-              - {name: all know, all_know: {by: 50s}}
-            """
-        let one = try Shrinker(parallelism: 1).shrink(text)
-        let three = try Shrinker(parallelism: 3).shrink(text)
-        #expect(one.yaml == three.yaml)
-    }
-
-    @Test func aPassingFileOrAPassingTargetIsRefused() throws {
-        let passing = try Self.fixture("Fixtures/scenarios/01-two-node-udp-discovery.yaml")
-        #expect(throws: ShrinkError.passes(seed: 1)) { try Shrinker().shrink(passing) }
-        let failing = try Self.fixture("Fixtures/explore/noisy-32-nodes.yaml")
-        #expect {
-            _ = try Shrinker(target: "requests get through").shrink(failing)
-        } throws: { error in
-            guard case ShrinkError.targetPasses(let name, _, let failing)? = error as? ShrinkError else { return false }
-            return name == "requests get through" && failing == ["everyone knows everyone"]
+    @Test func theNoisy32NodeScenarioShrinksToItsCause() async throws {
+        try await offThePool {
+            let text = try Self.fixture("Fixtures/explore/noisy-32-nodes.yaml")
+            let result = try Shrinker(parallelism: 1).shrink(text)
+            #expect(result.before.nodes == 32)
+            #expect(result.after.nodes <= 3)
+            #expect(result.after.steps <= 2)
+            #expect(result.target == "everyone knows everyone")
+            // The result is a valid file that still fails the same way, and keeps the cause.
+            let small = try ScenarioParser.parse(Array(result.yaml.utf8))
+            let run = ScenarioRunner.run(small, seed: result.seed)
+            #expect(run.failures.map(\.name) == ["everyone knows everyone"])
+            #expect(result.yaml.contains("rotated-too-early"))
         }
-        #expect { _ = try Shrinker().shrink("nodes: [") } throws: { error in
-            if case ShrinkError.invalid? = error as? ShrinkError { true } else { false }
+    }
+
+    @Test func theResultDoesNotDependOnParallelism() async throws {
+        try await offThePool {
+            let text = """
+                duration: 60s
+                network: {loss: 10%, latency: 20ms}
+                nodes:
+                  - {name: a, role: udp, count: 4, auth: {hmac: {secret: s}}, peers: {advertise_every: 2s, timeout: 10s}}
+                  - {name: b, role: udp, count: 2, auth: {hmac: {secret: other}}, peers: {advertise_every: 2s, timeout: 10s}}
+                timeline:
+                  - {at: 5s, crash: a2}
+                  - {at: 9s, restart: a2}
+                  - {at: 12s, partition: {name: p, a: [a1, b1]}}
+                  - {at: 20s, heal: p}
+                expect:
+                  - {name: all know, all_know: {by: 50s}}
+                """
+            let one = try Shrinker(parallelism: 1).shrink(text)
+            let three = try Shrinker(parallelism: 3).shrink(text)
+            #expect(one.yaml == three.yaml)
+        }
+    }
+
+    @Test func aPassingFileOrAPassingTargetIsRefused() async throws {
+        try await offThePool {
+            let passing = try Self.fixture("Fixtures/scenarios/01-two-node-udp-discovery.yaml")
+            #expect(throws: ShrinkError.passes(seed: 1)) { try Shrinker().shrink(passing) }
+            let failing = try Self.fixture("Fixtures/explore/noisy-32-nodes.yaml")
+            #expect {
+                _ = try Shrinker(target: "requests get through").shrink(failing)
+            } throws: { error in
+                guard case ShrinkError.targetPasses(let name, _, let failing)? = error as? ShrinkError else { return false }
+                return name == "requests get through" && failing == ["everyone knows everyone"]
+            }
+            #expect { _ = try Shrinker().shrink("nodes: [") } throws: { error in
+                if case ShrinkError.invalid? = error as? ShrinkError { true } else { false }
+            }
         }
     }
 }
