@@ -7,7 +7,9 @@ import NetaioTestSupport
 import Testing
 
 /// netaio's AutoReconnectTimeoutHandler on real sockets.
-@Suite(.serialized, .timeLimit(.minutes(1))) struct AutoReconnectTests {
+// The time limit only guards against hangs: the whole suite shares two cores and the
+// cooperative thread pool with CPU-heavy tests, so it is generous.
+@Suite(.serialized, .timeLimit(.minutes(3))) struct AutoReconnectTests {
     @Test func aTimeoutReplacesTheConnectionAndReAdvertises() async throws {
         let server = try await startResourceServer(options: NodeOptions(localPeer: Peer(id: Array("S".utf8), data: try Packify.encode(.dict([])))))
         try await server.on(HandlerKey(.requestURI, uri: "hole")) { _, _ in nil }
