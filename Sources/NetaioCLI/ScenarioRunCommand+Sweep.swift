@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import NetaioExplore
+import NetaioScenario
 
 extension ScenarioRunCommand {
     /// `--seeds A..B --jobs N`: the sweep split into N child processes (sub-shards of
@@ -42,10 +43,7 @@ extension ScenarioRunCommand {
 
     /// The JUnit shape of `Reports.junit`, from the merged JSON runs.
     static func junit(_ runs: [[String: Any]]) -> String {
-        func xml(_ s: String) -> String {
-            s.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
-                .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;")
-        }
+        let xml = Reports.xml
         var out = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites>\n"
         for r in runs {
             let name = r["scenario"] as? String ?? "scenario", seed = r["seed"] as? UInt64 ?? 0

@@ -1,4 +1,5 @@
 import Foundation
+import NetaioScenario
 
 /// The machine-readable result of an explore run (or of several shards merged): JSON
 /// with `--report json`, JUnit XML with `--report junit` (docs/exploring.md).
@@ -98,10 +99,7 @@ public struct ExploreReport: Codable, Sendable, Equatable {
         return x + "</testsuite>\n"
     }
 
-    private func xml(_ s: String) -> String {
-        s.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
-            .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;")
-    }
+    private func xml(_ s: String) -> String { Reports.xml(s) }
 }
 
 /// The failure ledger (`--ledger FILE.jsonl`): one JSON object per line per failing seed,

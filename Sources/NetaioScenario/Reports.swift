@@ -67,7 +67,8 @@ public enum Reports {
         return out
     }
 
-    static func xml(_ s: String) -> String {
+    /// Text as XML attribute or element content (the JUnit reports of run and explore).
+    public static func xml(_ s: String) -> String {
         s.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
             .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;")
     }
