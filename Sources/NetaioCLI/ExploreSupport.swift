@@ -88,10 +88,7 @@ enum ExploreCLI {
 /// their JSON reports merged. Children print their own progress lines.
 enum ExploreJobs {
     static func run(arguments: [String], jobs: Int, outer: Shard, profile: String, quiet: Bool) throws -> ExploreReport {
-        // Shard j of `jobs` within shard K of N is shard K + (j-1)·N of N·jobs.
-        let lists = (1...jobs).map { j in
-            arguments + ["--shard", Shard(index: outer.index + (j - 1) * outer.count, count: outer.count * jobs).description]
-        }
+        let lists = outer.split(into: jobs).map { arguments + ["--shard", $0.description] }
         var reports: [ExploreReport] = []
         for child in try ChildRuns.run(lists) {
             // 0 and 1 are verdicts; anything else is the child's own error, already printed.

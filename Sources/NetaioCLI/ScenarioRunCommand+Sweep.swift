@@ -8,9 +8,8 @@ extension ScenarioRunCommand {
     /// this run's shard), their JSON reports merged in seed order.
     func runSweepInJobs(_ seeds: String) throws {
         let outer = shard.flatMap(Shard.init) ?? .whole
-        let lists = (1...jobs).map { j in
-            ["scenario", "run", file, "--seeds", seeds, "--keep-going", "--report", "json",
-             "--shard", Shard(index: outer.index + (j - 1) * outer.count, count: outer.count * jobs).description]
+        let lists = outer.split(into: jobs).map { part in
+            ["scenario", "run", file, "--seeds", seeds, "--keep-going", "--report", "json", "--shard", part.description]
         }
         var runs: [[String: Any]] = []
         for child in try ChildRuns.run(lists) {

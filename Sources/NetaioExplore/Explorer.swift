@@ -83,4 +83,10 @@ public struct Shard: Sendable, Equatable, CustomStringConvertible {
     }
 
     public var description: String { "\(index)/\(count)" }
+
+    /// This shard split in `parts` (`--jobs`): part j of shard K of N is shard
+    /// K + (j-1)·N of N·parts, so the parts together take exactly this shard's seeds.
+    public func split(into parts: Int) -> [Shard] {
+        (0..<parts).map { Shard(index: index + $0 * count, count: count * parts) }
+    }
 }

@@ -245,13 +245,18 @@ struct Draft {
         return (d.pick(clients), "srv")
     }
 
+    /// The steps in the order they run: by time, then in the order they were made.
+    var orderedSteps: [(at: Double, text: String)] {
+        steps.enumerated().sorted { ($0.element.at, $0.offset) < ($1.element.at, $1.offset) }.map(\.element)
+    }
+
     // MARK: - Liveness
 
     /// Which nodes are down when the safety phase ends (the timeline's own crashes,
     /// stops, starts and restarts, in the order they run).
     func downAtEndOfSafety() -> Set<String> {
         var down = Set<String>()
-        for step in steps.enumerated().sorted(by: { ($0.element.at, $0.offset) < ($1.element.at, $1.offset) }).map(\.element) {
+        for step in orderedSteps {
             let parts = step.text.split(separator: ":", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
             guard parts.count == 2 else { continue }
             switch parts[0] {
@@ -392,7 +397,7 @@ struct Draft {
         y.append("nodes:")
         for g in groups { y += renderGroup(g) }
         y.append("timeline:")
-        for (at, text) in steps.enumerated().sorted(by: { ($0.element.at, $0.offset) < ($1.element.at, $1.offset) }).map(\.element) {
+        for (at, text) in orderedSteps {
             y.append("  - at: \(fmt(at))")
             y.append("    \(text)")
         }

@@ -92,22 +92,7 @@ import Testing
     @Test func shrinkWritesASmallerFileThatFailsTheSameWay() async throws {
         try await offThePool {
             // The library test shrinks the 32-node fixture; here a small file keeps the suite light.
-            let source = temporary("mismatch.yaml")
-            try Data("""
-                duration: 60s
-                seed: 7
-                network: {loss: 10%, latency: 20ms}
-                nodes:
-                  - {name: a, role: udp, count: 4, auth: {hmac: {secret: s}}, peers: {advertise_every: 2s, timeout: 10s}}
-                  - {name: b, role: udp, count: 2, auth: {hmac: {secret: other}}, peers: {advertise_every: 2s, timeout: 10s}}
-                timeline:
-                  - {at: 5s, crash: a2}
-                  - {at: 9s, restart: a2}
-                  - {at: 12s, partition: {name: p, a: [a1, b1]}}
-                  - {at: 20s, heal: p}
-                expect:
-                  - {name: everyone knows everyone, all_know: {by: 50s}}
-                """.utf8).write(to: URL(fileURLWithPath: source))
+            let source = Fixtures.url("Fixtures/explore/mismatch-6-nodes.yaml").path
             let out = temporary("mismatch.min.yaml")
             let shrink = try BuiltProducts.run("netaio", ["scenario", "shrink", source, "--out", out, "--jobs", "1", "--quiet"])
             #expect(shrink.status == 0)

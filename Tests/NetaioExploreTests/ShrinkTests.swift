@@ -30,20 +30,7 @@ import Testing
 
     @Test func theResultDoesNotDependOnParallelism() async throws {
         try await offThePool {
-            let text = """
-                duration: 60s
-                network: {loss: 10%, latency: 20ms}
-                nodes:
-                  - {name: a, role: udp, count: 4, auth: {hmac: {secret: s}}, peers: {advertise_every: 2s, timeout: 10s}}
-                  - {name: b, role: udp, count: 2, auth: {hmac: {secret: other}}, peers: {advertise_every: 2s, timeout: 10s}}
-                timeline:
-                  - {at: 5s, crash: a2}
-                  - {at: 9s, restart: a2}
-                  - {at: 12s, partition: {name: p, a: [a1, b1]}}
-                  - {at: 20s, heal: p}
-                expect:
-                  - {name: all know, all_know: {by: 50s}}
-                """
+            let text = try Self.fixture("Fixtures/explore/mismatch-6-nodes.yaml")
             let one = try Shrinker(parallelism: 1).shrink(text)
             let three = try Shrinker(parallelism: 3).shrink(text)
             #expect(one.yaml == three.yaml)
