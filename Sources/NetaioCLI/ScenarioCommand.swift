@@ -7,7 +7,7 @@ struct ScenarioCommand: ParsableCommand {
         abstract: "Run scenario files on the deterministic simulated network (or on real loopback sockets, --transport real).",
         subcommands: [
             ScenarioRunCommand.self, ScenarioCheckCommand.self, ScenarioExploreCommand.self, ScenarioGenerateCommand.self,
-            ScenarioMergeReportsCommand.self, ScenarioShrinkCommand.self,
+            ScenarioMergeReportsCommand.self, ScenarioShrinkCommand.self, ScenarioCheckNodeCommand.self,
         ]
     )
 }
@@ -15,4 +15,6 @@ struct ScenarioCommand: ParsableCommand {
 enum ScenarioExit {
     /// An expectation or invariant failed.
     static let failed = ExitCode(1)
+    /// The run itself broke: an external node could not start, broke its contract or died.
+    static let runError = ExitCode(3)
 }

@@ -11,7 +11,8 @@ struct ScenarioRunCommand: AsyncParsableCommand {
         abstract: "Run a scenario and print its timeline and a verdict per expectation.",
         discussion: """
             Exit codes: 0 every verdict passed, 1 a verdict failed (the command that replays \
-            the failing seed is printed), 64 bad arguments, 65 the scenario file is invalid, \
+            the failing seed is printed), 3 an external node (impl: python or a command) could \
+            not start, broke its contract or died, 64 bad arguments, 65 the scenario file is invalid, \
             66 the file cannot be read. The same file and seed always give the same trace hash.
 
             --transport real runs the scenario on real loopback sockets instead (127.0.0.1, \
@@ -27,6 +28,13 @@ struct ScenarioRunCommand: AsyncParsableCommand {
             scale" fails (over 1 virtual second); lower --time-scale then. At most \
             \(RealTransportLimits.maxNodes) nodes and \(Int(RealTransportLimits.maxWallSeconds)) \
             wall seconds; larger scenarios are refused (exit 64). See docs/scenarios.md.
+
+            Nodes with impl: python run the real Python netaio 0.0.9 (from the project's .venv, \
+            or --python-exe) inside the simulator, deterministically; impl: {command: [...]} runs \
+            any adapter of the external-node contract (docs/external-nodes.md). \
+            --impl swift,python runs the whole scenario on each implementation with the same seed \
+            and shows the verdicts side by side, e.g.
+              netaio scenario run Fixtures/scenarios/python/01-two-python-udp.yaml --impl swift,python
             """
     )
 
@@ -69,6 +77,12 @@ struct ScenarioRunCommand: AsyncParsableCommand {
     @Option(help: "Real transport: run this many times faster than the file's timeline (1-20; every node's clock and timers are scaled).")
     var timeScale: Double = 1
 
+    @Option(help: "Run every node on each of these implementations in turn (same seed), e.g. swift,python, and report where verdicts and peer-table histories differ.")
+    var impl: String?
+
+    @Option(name: .customLong("python-exe"), help: "The Python with netaio 0.0.9 for impl: python nodes (default: .venv/bin/python of the project).")
+    var pythonExe: String?
+
     func validate() throws {
         if seed != nil && seeds != nil { throw ValidationError("give --seed or --seeds, not both") }
         if let report, !["json", "junit"].contains(report) { throw ValidationError("--report takes json or junit") }
@@ -81,12 +95,20 @@ struct ScenarioRunCommand: AsyncParsableCommand {
             throw ValidationError("--check-determinism takes one seed on the simulator, without --report")
         }
         try validateTransport()
+        if let impl {
+            _ = try Self.implementations(impl)
+            if seeds != nil || transport != "sim" || checkDeterminism || trace != nil || timeline != nil || report == "junit" {
+                throw ValidationError("--impl takes one seed on the simulator (no --seeds, --trace, --timeline, --check-determinism or --report junit)")
+            }
+        }
     }
 
     func run() async throws {
         let scenario = try ScenarioFiles.load(file)
         if transport == "real" { return try await runReal(scenario) }
+        if let impl { return try runImplementations(scenario, Self.implementations(impl)) }
         if checkDeterminism { return try DeterminismCheck.run(file: file, seed: seed ?? scenario.seed) }
+        let external = Self.externalOptions(file: file, pythonExe: pythonExe)
         if jobs > 1, let seeds { return try runSweepInJobs(seeds) }
         let record = trace != nil || timeline != nil
         var results: [RunResult] = []
@@ -95,7 +117,7 @@ struct ScenarioRunCommand: AsyncParsableCommand {
             let chosen = (shard.flatMap(Shard.init) ?? .whole).seeds(range.lower...range.upper)
             let total = chosen.count
             for (k, s) in chosen.enumerated() {
-                let r = ScenarioRunner.run(scenario, seed: s)
+                let r = ScenarioRunner.run(scenario, seed: s, external: external)
                 results.append(r)
                 let line = "[\(k + 1)/\(total)] seed \(s): \(r.passed ? "pass" : "FAIL")  \(r.traceHash.prefix(16))"
                 FileHandle.standardError.write(Data((line + "\n").utf8))
@@ -109,7 +131,7 @@ struct ScenarioRunCommand: AsyncParsableCommand {
                 print("swept \(results.count) seed(s) of \(total): \(results.count - failedSeeds.count) passed, \(failedSeeds.count) failed")
             }
         } else {
-            let r = ScenarioRunner.run(scenario, seed: seed ?? scenario.seed, recordTrace: record)
+            let r = ScenarioRunner.run(scenario, seed: seed ?? scenario.seed, recordTrace: record, external: external)
             results.append(r)
             if !r.passed { failedSeeds.append(r.seed) }
             if report == nil {
@@ -128,6 +150,10 @@ struct ScenarioRunCommand: AsyncParsableCommand {
         case "junit": print(Reports.junit(results), terminator: "")
         default: break
         }
+        for r in results where !r.errors.isEmpty {
+            FileHandle.standardError.write(Data(r.errors.map { "netaio: seed \(r.seed): \($0)\n" }.joined().utf8))
+        }
+        if results.contains(where: { !$0.errors.isEmpty }) { throw ScenarioExit.runError }
         if !failedSeeds.isEmpty {
             let replay = failedSeeds.prefix(5).map { "netaio scenario run \(shellQuoted(file)) --seed \($0)" }
             FileHandle.standardError.write(Data(("replay the failing seed" + (failedSeeds.count > 1 ? "s" : "") + " with:\n" + replay.map { "  " + $0 }.joined(separator: "\n") + "\n").utf8))

@@ -63,6 +63,8 @@ public enum PeerRemovalReason: Sendable, Equatable {
     case addressTaken
     /// Removed by the application.
     case removed
+    /// The node did not say why (an external node, docs/external-nodes.md).
+    case unknown
 }
 
 /// A record of something dropped, for logs and tests.

@@ -87,6 +87,7 @@ public struct ExpectationEvaluator {
         case .connectionClosed: "connection_closed"
         case .addressTaken: "address_taken"
         case .removed: "removed"
+        case .unknown: "unknown"
         }
     }
 

@@ -15,14 +15,18 @@ public enum Reports {
         out += "\ntraffic: \(counts)\n"
         out += "events: \(r.eventsProcessed), virtual time: \(fmt(r.virtualSeconds))s\n"
         out += "trace hash: \(r.traceHash)\n"
-        out += "result: \(r.passed ? "PASS" : "FAIL") (\(r.verdicts.count - r.failures.count)/\(r.verdicts.count) verdicts passed)\n"
+        if !r.errors.isEmpty {
+            out += "\nrun errors (the verdicts above are not reliable):\n"
+            for e in r.errors { out += "  ERROR \(e)\n" }
+        }
+        out += "result: \(r.passed ? "PASS" : r.errors.isEmpty ? "FAIL" : "ERROR") (\(r.verdicts.count - r.failures.count)/\(r.verdicts.count) verdicts passed)\n"
         return out
     }
 
     public static func json(_ results: [RunResult]) -> String {
         let runs: [[String: Any]] = results.map { r in
             [
-                "scenario": r.scenario, "seed": r.seed, "passed": r.passed, "trace_hash": r.traceHash,
+                "scenario": r.scenario, "seed": r.seed, "passed": r.passed, "trace_hash": r.traceHash, "errors": r.errors,
                 "events": r.eventsProcessed, "trace_records": r.traceRecords, "virtual_seconds": r.virtualSeconds,
                 "counts": Dictionary(uniqueKeysWithValues: r.counts.map { ($0.kind, $0.count) }),
                 "verdicts": r.verdicts.map { v in
@@ -39,7 +43,7 @@ public enum Reports {
     public static func junit(_ results: [RunResult]) -> String {
         var out = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites>\n"
         for r in results {
-            out += "  <testsuite name=\"\(xml(r.scenario)) seed \(r.seed)\" tests=\"\(r.verdicts.count)\" failures=\"\(r.failures.count)\">\n"
+            out += "  <testsuite name=\"\(xml(r.scenario)) seed \(r.seed)\" tests=\"\(r.verdicts.count)\" failures=\"\(r.failures.count)\" errors=\"\(r.errors.count)\">\n"
             out += "    <properties><property name=\"trace_hash\" value=\"\(r.traceHash)\"/></properties>\n"
             for v in r.verdicts {
                 out += "    <testcase classname=\"\(xml(r.scenario))\" name=\"\(xml(v.name))\""
@@ -48,6 +52,9 @@ public enum Reports {
                 } else {
                     out += ">\n      <failure message=\"\(xml(v.detail))\"/>\n    </testcase>\n"
                 }
+            }
+            for e in r.errors {
+                out += "    <testcase classname=\"\(xml(r.scenario))\" name=\"run error\">\n      <error message=\"\(xml(e))\"/>\n    </testcase>\n"
             }
             out += "  </testsuite>\n"
         }

@@ -46,6 +46,9 @@ public struct RunResult: Sendable {
     /// The full trace when recorded (`--trace`, `--timeline`).
     public var records: [TraceRecord]
     public var nodeNames: [String]
+    /// Problems that make the run itself unreliable (an external node that could not start,
+    /// broke its contract or died): the run fails whatever the verdicts say.
+    public var errors: [String] = []
 
     /// Public so other runners (NetaioScenarioReal) report in the same formats.
     public init(
@@ -66,6 +69,6 @@ public struct RunResult: Sendable {
         self.nodeNames = nodeNames
     }
 
-    public var passed: Bool { verdicts.allSatisfy(\.passed) }
+    public var passed: Bool { errors.isEmpty && verdicts.allSatisfy(\.passed) }
     public var failures: [Verdict] { verdicts.filter { !$0.passed } }
 }

@@ -40,6 +40,30 @@ public struct NodeSpec: Sendable {
     /// Keep the same peer id across restarts (default: a new id per start, `name#2`, …).
     public var keepID: Bool
     public var requestTimeout: Double
+    /// Which implementation runs the node (`impl`; docs/external-nodes.md).
+    public var impl: NodeImpl = .swift
+}
+
+/// Which implementation runs a node.
+public enum NodeImpl: Sendable, Equatable, CustomStringConvertible {
+    /// Our engine, in process.
+    case swift
+    /// The real Python netaio 0.0.9 through scripts/python-sim/netaio_node.py; `module`
+    /// (a .py file) builds the node instead of the reference behaviour.
+    case python(module: String?)
+    /// Any adapter of the external-node contract (docs/external-nodes.md).
+    case command([String])
+
+    public var isExternal: Bool { self != .swift }
+
+    public var description: String {
+        switch self {
+        case .swift: "swift"
+        case .python(nil): "python"
+        case .python(let m?): "python (module \(m))"
+        case .command(let c): "command \(c.joined(separator: " "))"
+        }
+    }
 }
 
 /// A plugin and its settings.

@@ -58,7 +58,7 @@ struct Parser {
     private mutating func readGroup(_ field: Field) throws(ScenarioError) {
         let m = try field.mapping()
         try m.only(["name", "role", "count", "ipv6", "port", "segment", "segment_size", "connect", "auth", "cipher", "peers",
-                    "resources", "clock", "start", "keep_id", "request_timeout"])
+                    "resources", "clock", "start", "keep_id", "request_timeout", "impl"])
         let nameField = try m.require("name")
         let name = try nameField.string()
         guard Self.isValidName(name) else {
@@ -101,6 +101,10 @@ struct Parser {
         }
         let keepID = try m["keep_id"]?.bool() ?? false
         let requestTimeout = try m["request_timeout"]?.seconds(max: 3600) ?? 10
+        let impl = try m["impl"].map { f throws(ScenarioError) in try readImpl(f) } ?? .swift
+        if impl.isExternal, ipv6, role == .udpNode {
+            throw try m.require("impl").error(.invalidValue, "netaio's UDPNode is IPv4 only: an external udp node cannot have ipv6: true")
+        }
         if role != .tcpClient, m["connect"] != nil { throw try m.require("connect").error(.invalidValue, "only tcp_client nodes connect") }
 
         var members: [Int] = []
@@ -114,7 +118,8 @@ struct Parser {
             nodes.append(NodeSpec(
                 name: nodeName, group: name, role: role, address: Address(host: host, port: port),
                 segment: segment + (segmentSize.map { k / $0 } ?? 0), connect: [], auth: auth, cipher: cipher, peers: peers,
-                resources: resources, skew: skew, drift: drift, startAt: startAt, keepID: keepID, requestTimeout: requestTimeout))
+                resources: resources, skew: skew, drift: drift, startAt: startAt, keepID: keepID, requestTimeout: requestTimeout,
+                impl: impl))
             index[nodeName] = n
             members.append(n)
         }
@@ -131,6 +136,34 @@ struct Parser {
     }
 
     enum PluginKind { case auth, cipher }
+
+    /// `impl: swift | python`, `impl: {python: {module: FILE}}` or `impl: {command: [ARGV…]}`.
+    private func readImpl(_ field: Field) throws(ScenarioError) -> NodeImpl {
+        if case .scalar = field.node {
+            switch try field.string() {
+            case "swift": return .swift
+            case "python": return .python(module: nil)
+            case let other: throw field.error(.invalidValue, "unknown impl \(quoted(other)); expected swift, python, {python: {module: FILE}} or {command: [ARGV…]}")
+            }
+        }
+        let m = try field.mapping()
+        try m.only(["python", "command"])
+        if let p = m["python"] {
+            guard m["command"] == nil else { throw field.error(.invalidValue, "impl takes python or command, not both") }
+            if case .scalar = p.node, try p.string() == "" { return .python(module: nil) }
+            let pm = try p.mapping()
+            try pm.only(["module"])
+            let module = try pm["module"]?.string()
+            if let module, module.isEmpty { throw try pm.require("module").error(.invalidValue, "module is an empty path") }
+            return .python(module: module)
+        }
+        let c = try m.require("command")
+        var argv: [String] = []
+        for item in try c.list() { argv.append(try item.string()) }
+        guard !argv.isEmpty, !argv[0].isEmpty else { throw c.error(.invalidValue, "command needs at least the program to run") }
+        guard argv.count <= 64 else { throw c.error(.tooLarge, "command has more than 64 arguments") }
+        return .command(argv)
+    }
 
     private func readPlugin(_ field: Field, kind: PluginKind) throws(ScenarioError) -> PluginSpec {
         let m = try field.mapping()

@@ -17,10 +17,22 @@ extension ScenarioRun {
         ExpectationEvaluator(
             scenario: scenario,
             isUp: { [unowned self] in self.sim.nodes[$0].isUp },
-            knows: { [unowned self] n, id in self.sim.nodes[n].engine?.peer(id: id) != nil },
-            peerCount: { [unowned self] in self.sim.nodes[$0].engine?.peers.count },
-            peerIDs: { [unowned self] in self.sim.nodes[$0].engine?.peers.compactMap(\.id) },
-            subscribers: { [unowned self] n, topic in self.sim.nodes[n].engine?.subscribers(of: Array(topic.utf8)).count ?? 0 },
+            knows: { [unowned self] n, id in
+                if self.external(n) != nil { return self.externalState(n)?.peers.contains(id) ?? false }
+                return self.sim.nodes[n].engine?.peer(id: id) != nil
+            },
+            peerCount: { [unowned self] n in
+                if self.external(n) != nil { return self.externalState(n)?.peers.count }
+                return self.sim.nodes[n].engine?.peers.count
+            },
+            peerIDs: { [unowned self] n in
+                if self.external(n) != nil { return self.externalState(n)?.peers }
+                return self.sim.nodes[n].engine?.peers.compactMap(\.id)
+            },
+            subscribers: { [unowned self] n, topic in
+                if self.external(n) != nil { return self.externalState(n)?.subscribers[topic] ?? 0 }
+                return self.sim.nodes[n].engine?.subscribers(of: Array(topic.utf8)).count ?? 0
+            },
             currentID: { [unowned self] in self.currentID($0) },
             requests: requests, removals: removals, received: received, forbiddenViolations: forbiddenViolations)
     }

@@ -57,6 +57,9 @@ extension ScenarioRun {
         case .subscribe(let from, let to, let uri):
             send(from, to, Message(type: .subscribeURI, uri: Array(uri.utf8)))
             text = "subscribe \(scenario.nodes[from].name) to \(quoted(uri)) at \(scenario.nodes[to].name)"
+        case .notify(let node, let uri, let content) where external(node) != nil:
+            sim.withExternal(node) { ($0 as? ExternalNode)?.notify(uri: uri, content: content) }
+            text = "notify \(quoted(uri)) from \(scenario.nodes[node].name)"
         case .notify(let node, let uri, let content):
             sim.withEngine(node) { $0.notify(Array(uri.utf8), Message(type: .notifyURI, uri: Array(uri.utf8), content: Array(content.utf8))) }
             text = "notify \(quoted(uri)) from \(scenario.nodes[node].name)"
@@ -79,6 +82,18 @@ extension ScenarioRun {
     }
 
     private func send(_ from: Int, _ to: Int, _ message: Message) {
+        if external(from) != nil {
+            let uri = String(decoding: message.uri, as: UTF8.self)
+            sim.withExternal(from) { x in
+                guard let x = x as? ExternalNode else { return }
+                if message.type == .subscribeURI {
+                    x.subscribe(uri: uri, to: externalTarget(to))
+                } else {
+                    x.publish(uri: uri, content: String(decoding: message.content, as: UTF8.self), to: externalTarget(to))
+                }
+            }
+            return
+        }
         sim.withEngine(from) { engine in
             guard let e = endpoint(engine, from: from, to: to) else {
                 sim.note("no route from \(scenario.nodes[from].name) to \(scenario.nodes[to].name)", node: from)
@@ -92,6 +107,14 @@ extension ScenarioRun {
         let r = requests[index].step
         requests[index].attempts += 1
         if requests[index].firstSent == nil { requests[index].firstSent = sim.now.seconds }
+        if external(r.from) != nil {
+            sim.withExternal(r.from) { x in
+                guard let x = x as? ExternalNode else { return }
+                let id = x.request(r.kind, uri: r.uri, content: r.content, to: externalTarget(r.to), timeout: r.timeout ?? scenario.nodes[r.from].requestTimeout)
+                requestIndex[EngineRequestKey(node: r.from, incarnation: sim.nodes[r.from].incarnation, id: id)] = index
+            }
+            return
+        }
         let sent: Bool? = sim.withEngine(r.from) { engine in
             guard let e = endpoint(engine, from: r.from, to: r.to) else { return false }
             let type: MessageType = switch r.kind {

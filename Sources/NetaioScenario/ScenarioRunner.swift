@@ -4,8 +4,11 @@ import NetaioSim
 /// Runs a scenario on the simulator with one seed: builds the nodes, plays the timeline,
 /// checks invariants at every engine event and expectations at their times.
 public enum ScenarioRunner {
-    public static func run(_ scenario: Scenario, seed: UInt64, recordTrace: Bool = false) -> RunResult {
+    /// `external` allows `impl: python` / `impl: {command: …}` nodes (docs/external-nodes.md);
+    /// without it they fail to start and the run reports an error.
+    public static func run(_ scenario: Scenario, seed: UInt64, recordTrace: Bool = false, external: ExternalNodeOptions? = nil) -> RunResult {
         let run = ScenarioRun(scenario, seed: seed, recordTrace: recordTrace)
+        run.externalOptions = external
         return run.execute()
     }
 
@@ -50,6 +53,7 @@ final class ScenarioRun {
     /// The invariants every run is judged by (InvariantMonitor).
     var monitor: InvariantMonitor!
     var plantedBugs: PlantedBugs = []
+    var externalOptions: ExternalNodeOptions?
 
     init(_ scenario: Scenario, seed: UInt64, recordTrace: Bool) {
         self.scenario = scenario
@@ -88,11 +92,20 @@ final class ScenarioRun {
         for (i, e) in scenario.expectations.enumerated() where checkTime(e.kind) == nil { check(i) }
         addInvariantVerdicts()
         log("end: \(progressText())")
-        return RunResult(
+        for e in externalErrors { log("external node error: \(e)") }
+        stopExternalNodes()
+        var result = RunResult(
             scenario: scenario.name, seed: sim.seed, traceHash: sim.traceHash, verdicts: verdicts, summary: summary,
             eventsProcessed: sim.eventsProcessed, traceRecords: sim.traceRecordCount, virtualSeconds: end,
             counts: TraceRecord.Kind.allCases.map { ($0.name, sim.count($0)) }.filter { $0.1 > 0 },
             records: sim.records, nodeNames: scenario.nodes.map(\.name))
+        result.errors = externalErrors
+        return result
+    }
+
+    /// Ends every external process still running (the run is over; nothing is traced).
+    private func stopExternalNodes() {
+        for n in sim.nodes { n.external?.kill() }
     }
 
     // MARK: - Nodes
@@ -111,7 +124,9 @@ final class ScenarioRun {
             peerID: { [unowned self] inc in self.peerID(index, incarnation: inc) },
             peerData: { [unowned self] inc in self.scenario.peerData(node: index, incarnation: inc) },
             configure: { [unowned self] config, inc in self.configure(&config, index, inc) },
-            start: { [unowned self] engine, i, _ in self.started(engine, i) })
+            start: { [unowned self] engine, i, _ in self.started(engine, i) },
+            external: spec.impl.isExternal
+                ? { [unowned self] inc, seed, clock in self.launchExternal(index, incarnation: inc, seed: seed, clock: clock) } : nil)
     }
 
     func apply(_ link: LinkSpec) {
@@ -186,10 +201,9 @@ final class ScenarioRun {
     /// "known peers 40/42 pairs, 3 of 3 nodes up".
     func progressText() -> String {
         var known = 0, up = 0
-        for n in sim.nodes {
-            guard let e = n.engine else { continue }
+        for (i, n) in sim.nodes.enumerated() where n.isUp {
             up += 1
-            known += e.peers.count
+            known += n.engine?.peers.count ?? peerCounts[i]
         }
         return "\(up)/\(sim.nodes.count) nodes up, \(known) peer entries, \(sim.eventsProcessed) events"
     }

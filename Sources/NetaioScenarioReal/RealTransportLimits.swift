@@ -17,6 +17,9 @@ public enum RealTransportLimits {
         if !(timeScale >= 1 && timeScale <= maxTimeScale) {
             return "--time-scale must be between 1 and \(Int(maxTimeScale)) (got \(timeScale))"
         }
+        if let n = scenario.nodes.first(where: { $0.impl.isExternal }) {
+            return "\(n.name) has impl: \(n.impl): external nodes run on the simulator only (--transport sim)"
+        }
         if scenario.nodes.count > maxNodes {
             return "\(scenario.nodes.count) nodes: the real transport is limited to \(maxNodes) nodes (run it on the simulator, --transport sim)"
         }

@@ -4,8 +4,22 @@ import NetaioCore
 extension Simulator {
     /// Takes a node's pending actions and performs them in order.
     func collect(_ index: Int) {
-        guard let engine = engines[index] else { return }
-        engine.drainActions { perform($0, node: index) }
+        if let engine = engines[index] {
+            engine.drainActions { perform($0, node: index) }
+        } else if let external = nodes[index].external {
+            for action in external.takeActions() { perform(action, node: index) }
+            if let failure = external.failure { externalFailed(index, failure) }
+        }
+    }
+
+    /// An external node broke the contract or died: it is down from now on (its
+    /// connections reset, as a crashed process's), and the run remembers why.
+    private func externalFailed(_ index: Int, _ why: String) {
+        guard nodes[index].external != nil else { return }
+        nodes[index].external?.kill()
+        externalFailures.append((node: index, time: now, reason: why))
+        trace(.crash, node: index, detail: "external node failed: \(why)")
+        bringDown(index)
     }
 
     private func perform(_ action: Action, node: Int) {
@@ -39,6 +53,13 @@ extension Simulator {
         switch event {
         case .datagram(let to, let from, let bytes, let packet):
             guard let engine = engines[to] else {
+                if let external = nodes[to].external {
+                    tracePacket(.deliver, node: to, other: from, packet: packet, bytes: bytes, payload: [], detail: "")
+                    if let check = datagramObserver { check(to, from, bytes) }
+                    external.received(datagram: bytes, from: hostAddresses[from])
+                    collect(to)
+                    return
+                }
                 tracePacket(.drop, node: to, other: from, packet: packet, bytes: bytes, payload: [NetworkDrop.hostDown.rawValue], detail: "host down")
                 return
             }
@@ -62,9 +83,9 @@ extension Simulator {
             retransmit(c, direction)
         case .timer(let node, let incarnation, let id):
             let n = nodes[node]
-            guard n.incarnation == incarnation, let engine = n.engine, n.activeTimers.remove(id) != nil else { return }
+            guard n.incarnation == incarnation, n.isUp, n.activeTimers.remove(id) != nil else { return }
             trace(.timer, node: node, detail: "timer \(id.rawValue)")
-            engine.timerFired(id)
+            if let engine = n.engine { engine.timerFired(id) } else { n.external?.timerFired(id) }
             collect(node)
         case .call(let body):
             body()

@@ -75,7 +75,7 @@ extension Simulator {
     func synArrives(_ c: Int) {
         let server = connections[c].nodes[1]
         let client = connections[c].nodes[0]
-        guard let engine = nodes[server].engine else {
+        guard let engine = StreamProcess(nodes[server]) else {
             queue.push(.connectFailed(connection: c), at: now + .seconds(faults(from: server, to: client).latency.draw(&generator)))
             return
         }
@@ -102,10 +102,10 @@ extension Simulator {
         collect(client)
     }
 
-    /// The engine of a connection side if that process is still the one that opened it.
-    func liveEngine(_ c: Int, _ side: Int) -> NodeEngine? {
+    /// The process of a connection side if it is still the one that opened it.
+    func liveEngine(_ c: Int, _ side: Int) -> StreamProcess? {
         let n = nodes[connections[c].nodes[side]]
-        return n.incarnation == connections[c].incarnations[side] ? n.engine : nil
+        return n.incarnation == connections[c].incarnations[side] ? StreamProcess(n) : nil
     }
 
     private func side(of node: Int, _ id: ConnectionID) -> (connection: Int, side: Int)? {
@@ -234,6 +234,50 @@ extension Simulator {
                     queue.push(.reset(connection: c, side: 1 - s), at: now + .seconds(faults(from: node, to: other).latency.draw(&generator)))
                 }
             }
+        }
+    }
+}
+
+/// The process on one side of a connection: our engine, or an external node.
+enum StreamProcess {
+    case engine(NodeEngine)
+    case external(any ExternalNodeDriver)
+
+    init?(_ node: SimNode) {
+        if let engine = node.engine {
+            self = .engine(engine)
+        } else if let external = node.external {
+            self = .external(external)
+        } else {
+            return nil
+        }
+    }
+
+    func accepted(from remote: Address) -> ConnectionID {
+        switch self {
+        case .engine(let e): e.accepted(from: remote)
+        case .external(let x): x.accepted(from: remote)
+        }
+    }
+
+    func connected(_ id: ConnectionID) {
+        switch self {
+        case .engine(let e): e.connected(id)
+        case .external(let x): x.connected(id)
+        }
+    }
+
+    func received(_ bytes: [UInt8], on id: ConnectionID) {
+        switch self {
+        case .engine(let e): e.received(bytes, on: id)
+        case .external(let x): x.received(bytes, on: id)
+        }
+    }
+
+    func closed(_ id: ConnectionID) {
+        switch self {
+        case .engine(let e): e.closed(id)
+        case .external(let x): x.closed(id)
         }
     }
 }

@@ -49,6 +49,9 @@ public final class Simulator {
     /// TCP: data stuck behind a partition for this long resets the connection (seconds).
     public var tcpUserTimeout: Double = 60
 
+    /// External nodes that broke the contract or died, in order (docs/external-nodes.md).
+    public internal(set) var externalFailures: [(node: Int, time: SimTime, reason: String)] = []
+
     /// Current peer ids → node, for readable traces (lookup only).
     var peerIDIndex: [[UInt8]: Int] = [:]
     @exclusivity(unchecked) var hasher = TraceHasher()
@@ -159,16 +162,34 @@ public final class Simulator {
         return result
     }
 
+    /// Calls `body` on a running external node and performs what it asked for.
+    @discardableResult
+    public func withExternal<T>(_ node: Int, _ body: (any ExternalNodeDriver) throws -> T) rethrows -> T? {
+        guard let external = nodes[node].external else { return nil }
+        let result = try body(external)
+        collect(node)
+        return result
+    }
+
     // MARK: - Node lifecycle
 
     /// Starts (or restarts) a node as a new process: new engine, new incarnation.
     public func start(_ index: Int) {
         let node = nodes[index]
-        guard node.engine == nil else { return }
+        guard !node.isUp else { return }
         node.incarnation += 1
         let inc = node.incarnation
         let spec = node.spec
-        let random = SimRandomSource(seed: SplitMix64.mix(seed, UInt64(index), UInt64(inc)))
+        let nodeSeed = SplitMix64.mix(seed, UInt64(index), UInt64(inc))
+        if let launch = spec.external {
+            node.activeTimers = []
+            peerIDIndex[spec.peerID(inc)] = index
+            trace(.start, node: index, detail: "start #\(inc) as \(String(decoding: spec.peerID(inc), as: UTF8.self)) (external)")
+            node.external = launch(inc, nodeSeed, node.clock)
+            collect(index)
+            return
+        }
+        let random = SimRandomSource(seed: nodeSeed)
         var config = NodeConfiguration(
             role: spec.role, random: random, clock: node.clock,
             localPeer: Peer(id: spec.peerID(inc), data: spec.peerData(inc)))
@@ -188,6 +209,14 @@ public final class Simulator {
 
     /// Graceful stop: the engine says goodbye (DISCONNECT, closes), then the process exits.
     public func stop(_ index: Int) {
+        if let external = nodes[index].external {
+            external.stop()
+            collect(index)
+            if nodes[index].external != nil { external.kill() }
+            trace(.stop, node: index, detail: "stop")
+            bringDown(index)
+            return
+        }
         guard let engine = nodes[index].engine else { return }
         engine.stop()
         collect(index)
@@ -197,14 +226,16 @@ public final class Simulator {
 
     /// Crash: the process dies with all its state; the kernel resets its connections.
     public func crash(_ index: Int) {
-        guard nodes[index].engine != nil else { return }
+        guard nodes[index].isUp else { return }
         trace(.crash, node: index, detail: "crash")
+        nodes[index].external?.kill()
         bringDown(index)
     }
 
-    private func bringDown(_ index: Int) {
+    func bringDown(_ index: Int) {
         let node = nodes[index]
         node.engine = nil
+        node.external = nil
         engines[index] = nil
         node.activeTimers = []
         resetConnections(of: index, incarnation: node.incarnation)

@@ -7,6 +7,8 @@ public final class SimNode {
     public let clock: SimNodeClock
     /// The running engine, nil while the node is down.
     @exclusivity(unchecked) public internal(set) var engine: NodeEngine?
+    /// The running out-of-process node (`SimNodeSpec.external`), nil while down.
+    public internal(set) var external: (any ExternalNodeDriver)?
     /// 0 before the first start, then 1, 2, … (each start is a new process).
     @exclusivity(unchecked) public internal(set) var incarnation = 0
     @exclusivity(unchecked) var activeTimers = Set<TimerID>()
@@ -17,7 +19,7 @@ public final class SimNode {
         self.clock = clock
     }
 
-    public var isUp: Bool { engine != nil }
+    public var isUp: Bool { engine != nil || external != nil }
     public var name: String { spec.name }
     /// The peer id of the current (or last) incarnation.
     public var peerID: [UInt8] { spec.peerID(max(incarnation, 1)) }

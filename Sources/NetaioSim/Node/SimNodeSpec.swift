@@ -19,12 +19,16 @@ public struct SimNodeSpec {
     public var configure: (inout NodeConfiguration, _ incarnation: Int) -> Void
     /// Handlers, peer management, connections; runs inside the simulator after creation.
     public var start: (NodeEngine, _ node: Int, _ simulator: Simulator) -> Void
+    /// When set, the node runs out of process (docs/external-nodes.md): called on every
+    /// (re)start with the incarnation and its seed instead of building an engine.
+    public var external: ((_ incarnation: Int, _ seed: UInt64, _ clock: SimNodeClock) -> any ExternalNodeDriver)?
 
     public init(
         name: String, role: Role, address: Address, segment: Int = 0,
         peerID: @escaping (Int) -> [UInt8], peerData: @escaping (Int) -> [UInt8],
         configure: @escaping (inout NodeConfiguration, Int) -> Void = { _, _ in },
-        start: @escaping (NodeEngine, Int, Simulator) -> Void = { _, _, _ in }
+        start: @escaping (NodeEngine, Int, Simulator) -> Void = { _, _, _ in },
+        external: ((Int, UInt64, SimNodeClock) -> any ExternalNodeDriver)? = nil
     ) {
         self.name = name
         self.role = role
@@ -34,5 +38,6 @@ public struct SimNodeSpec {
         self.peerData = peerData
         self.configure = configure
         self.start = start
+        self.external = external
     }
 }
