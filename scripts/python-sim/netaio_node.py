@@ -80,6 +80,23 @@ _PERF = _real_time.perf_counter
 VERBOSE = os.environ.get("NETAIO_SIM_VERBOSE") == "1"
 
 
+class ConnHashedStreamWriter(asyncio.streams.StreamWriter):
+    """asyncio's StreamWriter hashed by its virtual connection id instead of its memory
+    address: netaio keeps writers in sets (TCPServer.clients, subscriptions) and
+    iterates them to broadcast and notify, so their order must not depend on where
+    the allocator put them."""
+
+    def __hash__(self):
+        conn = getattr(self._transport, "conn", None)
+        return hash(("netaio-sim conn", conn)) if conn is not None else object.__hash__(self)
+
+    def __eq__(self, other):
+        return self is other
+
+
+asyncio.streams.StreamWriter = ConnHashedStreamWriter  # used by start_server/open_connection
+
+
 def _configure_logging() -> None:
     level = logging.DEBUG if VERBOSE else logging.CRITICAL + 1
     for name in ("netaio", "netaio.server", "netaio.client", "netaio.node", "asyncio"):
