@@ -867,7 +867,10 @@ class Adapter:
             result = self.failed(f"{op}: {exc}")
         except Exception as exc:
             result = self.failed(f"{op}: {type(exc).__name__}: {exc}", exc)
-        self.stats.setdefault(op, []).append((_PERF() - started) * 1e6)
+        elapsed = (_PERF() - started) * 1e6
+        if op == "datagram":
+            op = "datagram:" + _type_name(msg.get("data"))
+        self.stats.setdefault(op, []).append(elapsed)
         return result
 
     def failed(self, message: str, exc: BaseException | None = None) -> dict:
@@ -891,6 +894,14 @@ class Adapter:
         with open(path, "w") as fh:
             json.dump({"ops": summary, "loop_exceptions": self.loop_exceptions,
                        "callbacks": self.loop.callbacks_run if self.loop else 0}, fh, indent=1)
+
+
+def _type_name(data) -> str:
+    """The message type of a datagram (its first byte), for NETAIO_SIM_STATS."""
+    try:
+        return MessageType(base64.b64decode(data or "")[0]).name
+    except Exception:
+        return "other"
 
 
 def _bytes(value) -> bytes:
