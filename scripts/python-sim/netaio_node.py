@@ -811,9 +811,14 @@ class Adapter:
 
     def op_stop(self, msg):
         now = field(msg, "now", float)
-        self.spawn(self._stop())
+        task = self.spawn(self._stop())
         self.run(now)
         self.stopped = True
+        if not task.done():
+            raise RuntimeError("stop did not finish at its instant")
+        if task.exception() is not None:
+            exc = task.exception()
+            raise RuntimeError(f"stop failed: {type(exc).__name__}: {exc}")
         return self.reply()
 
     async def _stop(self) -> None:

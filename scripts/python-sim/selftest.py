@@ -12,7 +12,8 @@ Checks: (a) UDP discovery with HMAC + peer management, and a request between the
 publish, timeouts on the virtual clock; (c) determinism: same seeds, same transcript
 hash; another seed, another hash; (d) crash and restart with incarnation 2, graceful
 stop with DISCONNECT; (e) HMAC mismatch: no peers; (f) malformed inputs get error
-replies; plus a user module (examples/echo_app.py).
+replies; (g) tapescript auth and an X25519 node; plus a user module
+(examples/echo_app.py).
 Exit 0 when every check passes, 1 otherwise (each failure on its own line).
 """
 from __future__ import annotations
@@ -470,7 +471,10 @@ def scenario_b(seed_base: str) -> Sim:
     # From 10 s on, nothing reaches the server: a TCP request times out on the virtual clock.
     sim.at(10.0, sim.blackholed.add, "srv")
     sim.at(10.0, sim.request, "cli", 12, "request", "status", "srv", "", 2.0)
-    sim.run_until(15.0)
+    # The server dies: its connections close; the next request finds the connection gone.
+    sim.at(13.0, sim.kill, "srv")
+    sim.at(14.0, sim.request, "cli2", 13, "request", "status", "srv", "", 2.0)
+    sim.run_until(17.0)
     return sim
 
 
@@ -513,6 +517,11 @@ def check_b(c: Checks, sim: Sim):
     done = sim.request_done("cli", 12)
     c.check(done is not None and done[1].get("error") == "timeout" and abs(done[0] - 12.0) < 1e-6,
             f"(b) TCP request to a silent server times out at 10 s + 2 s: {done}")
+    done = sim.request_done("cli2", 13)
+    c.check(done is not None and done[1].get("error") == "connection_closed" and abs(done[0] - 14.0) < 1e-6,
+            f"(b) a request on a connection the server closed fails at once with connection_closed: {done}")
+    writes_after = [line for line in sim.nodes["cli2"].processes[0].transcript[-2:] if '"write"' in line]
+    c.check(not writes_after, f"(b) nothing is written on a connection after `closed`: {writes_after}")
 
 
 def scenario_d(seed_base: str) -> Sim:
@@ -644,6 +653,29 @@ def check_module(c: Checks, sim: Sim):
             "(module) the adapter turns on peer management for a user module")
 
 
+def scenario_plugins(seed_base: str) -> Sim:
+    sim = Sim(seed_base)
+    seed = hashlib.sha256(b"tapescript selftest").hexdigest()
+    tape = {"tapescript": {"seed": seed, "lock": None, "nonce_field": "nonce", "ts_field": "ts",
+                           "witness_field": "witness"}}
+    sim.add("t1", "udp", "10.0.0.50", 8888, config(auth=tape, peers=udp_peers(), resources=[("k", "v")]))
+    sim.add("t2", "udp", "10.0.0.51", 8888, config(auth=tape, peers=udp_peers()))
+    xcfg = config(cipher={"x25519": {"seed": hashlib.sha256(b"x25519 selftest").hexdigest()}})
+    sim.add("x1", "udp", "10.0.0.52", 7777, xcfg)
+    for name in ("t1", "t2", "x1"):
+        sim.at(0.0, sim.start, name)
+    sim.at(1.0, sim.request, "t2", 1, "request", "k", "t1")
+    sim.run_until(3.0)
+    return sim
+
+
+def check_plugins(c: Checks, sim: Sim):
+    c.check(bool(sim.find("t2", "peer_added", id=sim.nodes["t1"].peer_id())), "(g) tapescript-authenticated discovery")
+    done = sim.request_done("t2", 1)
+    c.check(done is not None and done[1].get("content") == "v", f"(g) tapescript-authenticated request: {done}")
+    c.check(sim.nodes["x1"].alive, "(g) an X25519 node starts")
+
+
 # ---------------------------------------------------------------------------
 
 def measure(seed_base: str):
@@ -715,6 +747,10 @@ def main() -> int:
     e.finish()
 
     scenario_f(c, "seed-F")
+
+    g = scenario_plugins("seed-G")
+    check_plugins(c, g)
+    g.finish()
 
     m = scenario_module("seed-M")
     check_module(c, m)
