@@ -636,6 +636,8 @@ class Adapter:
     def need_node(self) -> None:
         if self.loop is None:
             raise InputError("no init yet")
+        if self.node is None:
+            raise InputError("the node did not start (see the init reply's error)")
         if self.stopped:
             raise InputError("the node is stopped")
 
