@@ -4,8 +4,9 @@ simulator that drives adapter *processes* through the contract of
 docs/external-nodes.md (JSON lines over stdin/stdout) with a virtual clock and a
 perfect network (every datagram and segment arrives after 1 ms, none is lost).
 
-    .venv/bin/python scripts/python-sim/selftest.py            # the checks, ~10-20 s
+    .venv/bin/python scripts/python-sim/selftest.py            # the checks, ~5 s
     .venv/bin/python scripts/python-sim/selftest.py --measure  # also timing and memory figures
+    SELFTEST_VERBOSE=1 .venv/bin/python scripts/python-sim/selftest.py   # with netaio's logs
 
 Checks: (a) UDP discovery with HMAC + peer management, and a request between the two;
 (b) TCP server + client: create/request/update/delete, NOT_FOUND, subscribe/notify and
@@ -53,12 +54,15 @@ class AdapterProcess:
 
     def __init__(self, label: str, stats_path: str | None = None):
         env = dict(os.environ, PYTHONHASHSEED="0")
-        env.pop("NETAIO_SIM_VERBOSE", None) if os.environ.get("SELFTEST_VERBOSE") != "1" else None
+        env.pop("NETAIO_SIM_VERBOSE", None)
+        verbose = os.environ.get("SELFTEST_VERBOSE") == "1"
+        if verbose:
+            env["NETAIO_SIM_VERBOSE"] = "1"  # netaio's log goes straight to our stderr
         if stats_path:
             env["NETAIO_SIM_STATS"] = stats_path
         self.label = label
         self.proc = subprocess.Popen([sys.executable, ADAPTER], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                     stderr=subprocess.PIPE, env=env)
+                                     stderr=None if verbose else subprocess.PIPE, env=env)
         self.transcript: list[str] = []
         self.timings: list[tuple[str, float]] = []
 
@@ -69,7 +73,7 @@ class AdapterProcess:
         answer = self.proc.stdout.readline()
         self.timings.append((kind, (time.perf_counter() - started) * 1e6))
         if not answer:
-            err = self.proc.stderr.read().decode(errors="replace")
+            err = self.proc.stderr.read().decode(errors="replace") if self.proc.stderr else ""
             raise RuntimeError(f"{self.label}: adapter exited (code {self.proc.poll()}) after {line[:200]!r}; "
                                f"stderr: {err[-2000:]}")
         text = answer.decode()
@@ -96,16 +100,17 @@ class AdapterProcess:
     def kill(self):
         self.proc.kill()
         self.proc.wait()
-        self.proc.stdout.close()
-        self.proc.stderr.close()
-        self.proc.stdin.close()
+        for stream in (self.proc.stdout, self.proc.stderr, self.proc.stdin):
+            if stream is not None:
+                stream.close()
 
     def end(self):
         self.proc.stdin.close()
         code = self.proc.wait(timeout=30)
-        self.stderr = self.proc.stderr.read().decode(errors="replace")
+        self.stderr = self.proc.stderr.read().decode(errors="replace") if self.proc.stderr else ""
         self.proc.stdout.close()
-        self.proc.stderr.close()
+        if self.proc.stderr is not None:
+            self.proc.stderr.close()
         return code
 
 
