@@ -119,9 +119,14 @@ final class ExternalNode: ExternalNodeDriver {
     }
 
     func timerFired(_ id: TimerID) {
-        guard timer?.id == id else { return }
+        guard let due = timer, due.id == id else { return }
         timer = nil
-        input("timer")
+        // Never a hair before the deadline (rounding through SimTime): the node would find
+        // nothing due (docs/external-nodes.md, "Time").
+        var line = JSONLine()
+        line.add("op", "timer")
+        line.add("now", max(clock.now(), due.deadline))
+        exchange("timer", line)
     }
 
     func stop() {

@@ -104,7 +104,7 @@ public enum NodeContractCheck {
               - {name: x, role: udp, count: 2, auth: {hmac: {secret: shared}}, peers: {advertise_every: 2s, timeout: 10s}}
               - {name: xo, role: udp, auth: {hmac: {secret: other}}, peers: {advertise_every: 2s, timeout: 10s}}
             expect:
-              - {name: x1 and x2 know each other by 5s, knows: {nodes: [x1, x2], peers: [x1, x2], by: 5s}}
+              - {name: x1 and x2 know each other by 5s, all_know: {nodes: [x1, x2], among: [x1, x2], by: 5s}}
               - {name: the other secret is never a peer, never_peer: {nodes: [x1, x2], peers: xo}}
             """, sameHashTwice: true),
         Case(id: "CN-04", title: "TCP server: our clients connect, create, read, update, delete, subscribe", yaml: """
@@ -117,13 +117,13 @@ public enum NodeContractCheck {
               - {name: c, role: tcp_client, count: 2, connect: x, peers: true, start: 1s}
             timeline:
               - {at: 3s, request: {name: read, from: c1, to: x, uri: status, timeout: 2s}}
-              - {at: 4s, request: {name: create, from: c1, to: x, uri: made, kind: create, content: new, timeout: 2s}}
+              - {at: 4s, request: {name: create, from: c1, to: x, uri: made, type: create, content: new, timeout: 2s}}
               - {at: 5s, request: {name: read-made, from: c2, to: x, uri: made, timeout: 2s}}
-              - {at: 6s, request: {name: update, from: c2, to: x, uri: made, kind: update, content: newer, timeout: 2s}}
-              - {at: 7s, request: {name: delete, from: c1, to: x, uri: made, kind: delete, timeout: 2s}}
+              - {at: 6s, request: {name: update, from: c2, to: x, uri: made, type: update, content: newer, timeout: 2s}}
+              - {at: 7s, request: {name: delete, from: c1, to: x, uri: made, type: delete, timeout: 2s}}
               - {at: 8s, request: {name: read-gone, from: c2, to: x, uri: made, timeout: 2s}}
               - {at: 9s, subscribe: {from: c1, to: x, uri: news}}
-              - {at: 10s, publish: {from: c2, to: x, uri: news, content: hello}}
+              - {at: 10s, notify: {node: x, uri: news, content: hello}}
             expect:
               - {name: x knows both clients, knows: {nodes: x, peers: c, by: 3s}}
               - {name: the clients know x, knows: {nodes: c, peers: x, by: 3s}}
@@ -133,8 +133,8 @@ public enum NodeContractCheck {
               - {name: update, request_succeeds: {request: update, within: 1s}}
               - {name: delete, request_succeeds: {request: delete, within: 1s}}
               - {name: read after delete is NOT_FOUND, request_fails: {request: read-gone, by: 12s}}
-              - {name: x counts one subscriber, subscribers: {node: x, topic: news, count: 1, at: 9.5s}}
-              - {name: the subscriber hears the publish, received: {nodes: c1, uri: news, at_least: 1, by: 12s}}
+              - {name: x counts one subscriber (NOTIFY reaches it), subscribers: {node: x, topic: news, count: 1, at: 9.5s}}
+              - {name: the subscriber hears the notification, received: {nodes: c1, uri: news, at_least: 1, by: 12s}}
             """, sameHashTwice: true),
         Case(id: "CN-05", title: "TCP client: connects to our server, both know each other, requests succeed", yaml: """
             name: tcp client
@@ -146,7 +146,7 @@ public enum NodeContractCheck {
               - {name: x, role: tcp_client, connect: s, peers: true, start: 1s}
             timeline:
               - {at: 3s, request: {name: read, from: x, to: s, uri: status, timeout: 2s}}
-              - {at: 4s, request: {name: create, from: x, to: s, uri: made, kind: create, content: by x, timeout: 2s}}
+              - {at: 4s, request: {name: create, from: x, to: s, uri: made, type: create, content: by x, timeout: 2s}}
             expect:
               - {name: s knows x, knows: {nodes: s, peers: x, by: 3s}}
               - {name: x knows s, knows: {nodes: x, peers: s, by: 3s}}
