@@ -155,7 +155,9 @@ final class NodeProcess {
         guard isRunning else { return }
         isRunning = false
         if process.isRunning { Glibc.kill(process.processIdentifier, SIGKILL) }
-        process.waitUntilExit()
+        // Bounded: Foundation reaps the child on its own thread, and an unbounded
+        // waitUntilExit() was seen to wait forever for a child that had already exited.
+        for _ in 0..<200 where process.isRunning { usleep(10_000) }
         try? stdinPipe.fileHandleForWriting.close()
         try? stdoutPipe.fileHandleForReading.close()
     }
