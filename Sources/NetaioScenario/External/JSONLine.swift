@@ -17,7 +17,7 @@ struct JSONLine {
 
     mutating func add(_ k: String, _ value: String) {
         key(k)
-        Self.quote(value, into: &text)
+        text += Reports.jsonString(value)
     }
 
     mutating func add(_ k: String, _ value: Int) {
@@ -66,22 +66,5 @@ struct JSONLine {
         guard v.isFinite else { return "null" }
         if v == v.rounded(), abs(v) < 1e15 { return String(Int64(v)) + ".0" }
         return "\(v)"
-    }
-
-    static func quote(_ s: String, into out: inout String) {
-        out += "\""
-        for u in s.unicodeScalars {
-            switch u {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case _ where u.value < 0x20:
-                out += "\\u" + String(repeating: "0", count: 4 - String(u.value, radix: 16).count) + String(u.value, radix: 16)
-            default: out.unicodeScalars.append(u)
-            }
-        }
-        out += "\""
     }
 }

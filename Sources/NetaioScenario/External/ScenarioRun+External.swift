@@ -21,7 +21,7 @@ extension ScenarioRun {
             }
             command = python
         case .command(let argv):
-            command = [resolve(argv[0], options)] + argv.dropFirst()
+            command = [argv[0].contains("/") ? resolve(argv[0], options) : argv[0]] + argv.dropFirst()
         }
         let v6 = spec.address.host.contains(":")
         let group = Address(host: v6 ? "ff02::1" : "224.0.0.1", port: spec.address.port)
@@ -57,8 +57,10 @@ extension ScenarioRun {
         }
     }
 
+    /// A relative path against the scenario file's directory (a bare program name stays as
+    /// it is: it is looked up on PATH).
     private func resolve(_ path: String, _ options: ExternalNodeOptions) -> String {
-        guard path.contains("/"), !path.hasPrefix("/"), let base = options.baseDirectory else { return path }
+        guard !path.hasPrefix("/"), let base = options.baseDirectory else { return path }
         return URL(fileURLWithPath: base).appendingPathComponent(path).standardizedFileURL.path
     }
 
@@ -87,7 +89,7 @@ extension ScenarioRun {
             return o.finished
         }))
         c.add("connect", raw: JSONLine.array(spec.connect.map { JSONLine.address(scenario.nodes[$0].address).finished }))
-        if case .python(let module?) = spec.impl { c.add("module", resolve(module.contains("/") ? module : "./" + module, options)) } else { c.addNull("module") }
+        if case .python(let module?) = spec.impl { c.add("module", resolve(module, options)) } else { c.addNull("module") }
         return c
     }
 
